@@ -1,0 +1,46 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { intParam, Query as QueryParams } from '../common/query';
+import { contentLength } from '../common/request-body';
+import { Ctx, RequestContext } from '../common/request-context';
+import { ClaimsService } from './claims.service';
+
+@Controller('v2/queues/:queue/claims')
+export class ClaimsController {
+  constructor(private readonly claims: ClaimsService) {}
+
+  @Post()
+  async create(
+    @Ctx() ctx: RequestContext,
+    @Param('queue') queue: string,
+    @Body() body: unknown,
+    @Query() query: QueryParams,
+    @Headers() headers: Record<string, string | undefined>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const claim = await this.claims.create(ctx, queue, body, contentLength(headers), intParam(query, 'limit'));
+    if (!claim) {
+      reply.status(204); // Zaqar answers 204, not 200, when nothing could be claimed
+      return undefined;
+    }
+    reply.status(201).header('Location', claim.location);
+    return { messages: claim.messages };
+  }
+
+  @Get(':claim')
+  get(@Ctx() ctx: RequestContext, @Param('queue') queue: string, @Param('claim') claimId: string) {
+    return this.claims.get(ctx, queue, claimId);
+  }
+
+  @Patch(':claim')
+  @HttpCode(204)
+  async renew(@Ctx() ctx: RequestContext, @Param('queue') queue: string, @Param('claim') claimId: string, @Body() body: unknown) {
+    await this.claims.renew(ctx, queue, claimId, body);
+  }
+
+  @Delete(':claim')
+  @HttpCode(204)
+  async release(@Ctx() ctx: RequestContext, @Param('queue') queue: string, @Param('claim') claimId: string) {
+    await this.claims.release(ctx, queue, claimId);
+  }
+}

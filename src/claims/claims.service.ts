@@ -1,0 +1,110 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Settings } from '../config/settings';
+import { SETTINGS } from '../config/settings.module';
+import { MIN_CLAIM_GRACE, MIN_CLAIM_TTL } from '../config/limits';
+import { InvalidApiRequest, NotFound } from '../common/errors';
+import { intField } from '../common/fields';
+import type { RequestContext } from '../common/request-context';
+import { requireObject } from '../common/request-body';
+import { messageView, queuePath } from '../messages/message-view';
+import { deadLetterPolicy } from '../queues/queue-metadata';
+import { CLAIM_STORE, ClaimStore, QUEUE_STORE, QueueStore } from '../storage/storage.contract';
+
+interface ClaimTerms {
+  ttl: number;
+  grace: number;
+}
+
+@Injectable()
+export class ClaimsService {
+  constructor(
+    @Inject(CLAIM_STORE) private readonly claims: ClaimStore,
+    @Inject(QUEUE_STORE) private readonly queues: QueueStore,
+    @Inject(SETTINGS) private readonly settings: Settings,
+  ) {}
+
+  private get limits() {
+    return this.settings.limits;
+  }
+
+  /** Claims up to `limit` messages; null when nothing was free (Zaqar answers 204 then). */
+  async create(ctx: RequestContext, queue: string, body: unknown, length: number | undefined, limit: number | undefined) {
+    const terms = length ? this.readTerms(body) : this.defaultTerms();
+    this.checkTtl(terms.ttl);
+    const max = this.limits.max_messages_per_claim_or_pop;
+    if (limit !== undefined && !(limit > 0 && limit <= max)) {
+      throw new InvalidApiRequest(`Limit must be at least 1 and may not be greater than ${max}.`);
+    }
+    const maxGrace = this.limits.max_claim_grace;
+    if (!(terms.grace >= MIN_CLAIM_GRACE && terms.grace <= maxGrace)) {
+      throw new InvalidApiRequest(
+        `The grace for a claim may not exceed ${maxGrace} seconds, and must be at least ${MIN_CLAIM_GRACE} seconds long.`,
+      );
+    }
+    const ref = { project: ctx.project, queue };
+    const metadata = (await this.queues.getMetadata(ref)) ?? {};
+    const now = Date.now();
+    const batch = await this.claims.create(
+      ref,
+      { ...terms, limit: limit ?? 10, deadLetter: deadLetterPolicy(metadata) },
+      now,
+    );
+    if (!batch.messages.length) return null;
+    return {
+      location: `${queuePath(queue)}/claims/${batch.claimId}`,
+      messages: batch.messages.map((m) => messageView(m, queue, now, batch.claimId)),
+    };
+  }
+
+  async get(ctx: RequestContext, queue: string, claimId: string) {
+    const now = Date.now();
+    const claim = await this.claims.get({ project: ctx.project, queue }, claimId, now);
+    if (!claim) throw claimNotFound(ctx, queue, claimId);
+    return {
+      age: Math.max(0, Math.floor((now - claim.updated) / 1000)),
+      ttl: claim.ttl,
+      messages: claim.messages.map((m) => messageView(m, queue, now, claimId)),
+      href: `${queuePath(queue)}/claims/${claimId}`,
+    };
+  }
+
+  async renew(ctx: RequestContext, queue: string, claimId: string, body: unknown): Promise<void> {
+    const terms = this.readTerms(body);
+    this.checkTtl(terms.ttl);
+    const renewed = await this.claims.renew(
+      { project: ctx.project, queue },
+      claimId,
+      terms.ttl,
+      Math.max(0, terms.grace),
+      Date.now(),
+    );
+    if (!renewed) throw claimNotFound(ctx, queue, claimId);
+  }
+
+  async release(ctx: RequestContext, queue: string, claimId: string): Promise<void> {
+    await this.claims.release({ project: ctx.project, queue }, claimId, Date.now());
+  }
+
+  private defaultTerms(): ClaimTerms {
+    return { ttl: this.limits.default_claim_ttl, grace: this.limits.default_claim_grace };
+  }
+
+  private readTerms(body: unknown): ClaimTerms {
+    const document = requireObject(body);
+    const defaults = this.defaultTerms();
+    return { ttl: intField(document, 'ttl', defaults.ttl), grace: intField(document, 'grace', defaults.grace) };
+  }
+
+  private checkTtl(ttl: number): void {
+    const max = this.limits.max_claim_ttl;
+    if (!(ttl >= MIN_CLAIM_TTL && ttl <= max)) {
+      throw new InvalidApiRequest(
+        `The TTL for a claim may not exceed ${max} seconds, and must be at least ${MIN_CLAIM_TTL} seconds long.`,
+      );
+    }
+  }
+}
+
+function claimNotFound(ctx: RequestContext, queue: string, claimId: string): NotFound {
+  return new NotFound(`Claim ${claimId} does not exist in queue ${queue} for project ${ctx.project}`);
+}

@@ -1,0 +1,53 @@
+import { BadRequest } from './errors';
+
+/** Query parameters as Fastify gives them: repeated keys arrive as arrays. */
+export type Query = Record<string, string | string[] | undefined>;
+
+const TRUE = new Set(['true', 't', 'yes', 'y', '1', 'on']);
+const FALSE = new Set(['false', 'f', 'no', 'n', '0', 'off']);
+
+function raw(query: Query, name: string): string | undefined {
+  const value = query[name];
+  const last = Array.isArray(value) ? value[value.length - 1] : value;
+  return last === '' ? undefined : last; // Zaqar drops blank values
+}
+
+function invalid(name: string, why: string): BadRequest {
+  return new BadRequest('Invalid parameter', `The "${name}" parameter is invalid. ${why}`);
+}
+
+export function stringParam(query: Query, name: string): string | undefined {
+  return raw(query, name);
+}
+
+export function intParam(query: Query, name: string): number | undefined {
+  const value = raw(query, name);
+  if (value === undefined) return undefined;
+  if (!/^\s*[-+]?\d+\s*$/.test(value)) throw invalid(name, 'The value must be an integer.');
+  return Number(value);
+}
+
+export function boolParam(query: Query, name: string): boolean | undefined {
+  const value = raw(query, name);
+  if (value === undefined) return undefined;
+  const lower = value.toLowerCase();
+  if (TRUE.has(lower)) return true;
+  if (FALSE.has(lower)) return false;
+  throw invalid(name, 'The value of the parameter must be "true" or "false".');
+}
+
+/** Comma-separated (or repeated) values, as Zaqar reads `ids` and `claim_ids`. */
+export function listParam(query: Query, name: string): string[] | undefined {
+  const value = query[name];
+  if (value === undefined) return undefined;
+  const items = (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).filter((v) => v !== '');
+  return items.length ? items : undefined;
+}
+
+/** Builds `?a=1&b=true` for next links, keeping the order given. */
+export function toQueryString(params: Array<[string, string | number | boolean | undefined]>): string {
+  const parts = params
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`);
+  return parts.length ? `?${parts.join('&')}` : '';
+}

@@ -1,0 +1,54 @@
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { SETTINGS } from '../config/settings.module';
+import type { Settings } from '../config/settings';
+import { checkClientId } from './client-id';
+import { BadRequest } from './errors';
+import { checkQueueIdentification } from './queue-name';
+import { UNSCOPED } from './request-context';
+
+/**
+ * Zaqar's request hooks, in Zaqar's order: no form-encoded bodies, a valid Client-ID, a project,
+ * then a well-formed queue name. Every /v2 route goes through it, ping included, as in Zaqar.
+ */
+@Injectable()
+export class RequestContextGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(SETTINGS) private readonly settings: Settings,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    if (this.reflector.get<boolean>(UNSCOPED, context.getHandler())) return true;
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const headers = request.headers;
+    if (headers['content-length'] && headers['content-type']?.toLowerCase() === 'application/x-www-form-urlencoded') {
+      throw new BadRequest(
+        'Invalid Content-Type',
+        'Endpoint does not accept `application/x-www-form-urlencoded` content; currently supported media type is ' +
+          '`application/json`; specify proper client-side media type with the "Content-Type" header.',
+      );
+    }
+    const clientId = header(headers['client-id']);
+    if (clientId === undefined) throw new BadRequest('Missing header value', 'The "Client-ID" header is required.');
+    checkClientId(clientId, this.settings.limits);
+    const project = header(headers['x-project-id']);
+    if (project === '') {
+      throw new BadRequest(
+        'Empty project header not allowed',
+        'X-PROJECT-ID cannot be an empty string. Specify the right header X-PROJECT-ID and retry.',
+      );
+    }
+    if (project === undefined) throw new BadRequest('Project-Id Missing', 'The header X-PROJECT-ID was missing');
+    const queue = (request.params as Record<string, string> | undefined)?.queue;
+    if (queue !== undefined) checkQueueIdentification(queue, project);
+    const roles = (header(headers['x-roles']) ?? '').split(',').map((r) => r.trim()).filter(Boolean);
+    request.zaqar = { project, clientId, roles };
+    return true;
+  }
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

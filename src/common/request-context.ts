@@ -1,0 +1,24 @@
+import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+
+/** Who is asking, resolved once per request before any handler runs. */
+export interface RequestContext {
+  project: string;
+  clientId: string;
+  /** Roles of the caller (X-Roles until Keystone identity lands). */
+  roles: string[];
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    zaqar?: RequestContext;
+  }
+}
+
+/** The caller's context, as resolved by RequestContextGuard. */
+export const Ctx = createParamDecorator((_data: unknown, context: ExecutionContext): RequestContext => {
+  return context.switchToHttp().getRequest().zaqar;
+});
+
+export const UNSCOPED = 'zaqar:unscoped';
+/** Marks a route that needs neither a project nor a Client-ID (Zaqar's versions document). */
+export const Unscoped = () => SetMetadata(UNSCOPED, true);

@@ -1,0 +1,22 @@
+/**
+ * The methods each route pattern answers, recorded as routes register, so an unknown method on a
+ * known path gets 405 with an Allow header (as Zaqar gives) instead of 404.
+ */
+export class RouteTable {
+  private readonly routes: Array<{ pattern: RegExp; methods: Set<string> }> = [];
+
+  add(url: string, methods: string | string[]): void {
+    const pattern = new RegExp(`^${url.replace(/\/$/, '').replace(/:[^/]+/g, '[^/]+')}/?$`);
+    let route = this.routes.find((r) => r.pattern.source === pattern.source);
+    if (!route) this.routes.push((route = { pattern, methods: new Set() }));
+    for (const method of [methods].flat()) route.methods.add(method);
+  }
+
+  /** Methods allowed on this path; empty when no route matches it at all. */
+  allowed(path: string): string[] {
+    const route = this.routes.find((r) => r.pattern.test(path));
+    return route ? [...route.methods].sort() : [];
+  }
+}
+
+export const ROUTES = new RouteTable();

@@ -1,0 +1,62 @@
+import { DEFAULT_LIMITS, TransportLimits } from './limits';
+import { readZaqarConf, ZaqarConf } from './zaqar-conf';
+
+/** Everything the server is configured with, typed and validated once at start. */
+export interface Settings {
+  host: string;
+  port: number;
+  /** `sqlite:<path>` (embedded default) or `postgres://…`. */
+  storageUrl: string;
+  /** BullMQ on this Redis when set; jobs run in process otherwise. */
+  redisUrl?: string;
+  /** How often expired messages and claims are removed for good, ms. */
+  sweepIntervalMs: number;
+  limits: TransportLimits;
+}
+
+export class SettingsError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+export function loadSettings(env: Env = process.env): Settings {
+  const conf: ZaqarConf = env.ZAQAR_CONFIG ? readZaqarConf(env.ZAQAR_CONFIG) : {};
+  const wsgi = conf['drivers:transport:wsgi'] ?? {};
+  return {
+    host: env.HOST ?? wsgi.bind ?? '127.0.0.1',
+    port: toInt('PORT', env.PORT ?? wsgi.port ?? '8888'),
+    storageUrl: env.STORAGE_URL ?? 'sqlite:data/zaqar.db',
+    redisUrl: env.REDIS_URL || undefined,
+    sweepIntervalMs: toInt('SWEEP_INTERVAL_MS', env.SWEEP_INTERVAL_MS ?? '30000'),
+    limits: readLimits(conf.transport ?? {}),
+  };
+}
+
+function readLimits(section: Record<string, string>): TransportLimits {
+  const limits: TransportLimits = { ...DEFAULT_LIMITS, subscriber_types: [...DEFAULT_LIMITS.subscriber_types] };
+  const assign = limits as unknown as Record<string, unknown>;
+  for (const [name, raw] of Object.entries(section)) {
+    if (!(name in limits)) continue; // options of Zaqar features we do not have yet are accepted silently
+    const current = assign[name];
+    const where = `[transport] ${name}`;
+    if (typeof current === 'number') assign[name] = toInt(where, raw);
+    else if (typeof current === 'boolean') assign[name] = toBool(where, raw);
+    else if (Array.isArray(current)) assign[name] = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    else assign[name] = raw;
+  }
+  if (limits.client_id_uuid_safe !== 'strict' && limits.client_id_uuid_safe !== 'off') {
+    throw new SettingsError(`[transport] client_id_uuid_safe must be "strict" or "off", not "${limits.client_id_uuid_safe}"`);
+  }
+  return limits;
+}
+
+function toInt(where: string, raw: string): number {
+  if (!/^-?\d+$/.test(raw.trim())) throw new SettingsError(`${where} must be an integer, not "${raw}"`);
+  return Number(raw);
+}
+
+function toBool(where: string, raw: string): boolean {
+  const value = raw.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(value)) return true;
+  if (['false', '0', 'no', 'off'].includes(value)) return false;
+  throw new SettingsError(`${where} must be a boolean, not "${raw}"`);
+}

@@ -1,0 +1,72 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { CLAIM_STORE, ClaimStore, MESSAGE_STORE, MessageStore, QUEUE_STORE, QueueStore, QueueRef } from '../storage/storage.contract';
+
+interface OperationStatus {
+  succeeded: boolean;
+  seconds: number;
+  ref: string | null;
+}
+
+/** The project that health probes write into; no client can be scoped to it by accident. */
+const PROBE_PROJECT = '__zaqar_health__';
+
+@Injectable()
+export class HealthService {
+  constructor(
+    @Inject(QUEUE_STORE) private readonly queues: QueueStore,
+    @Inject(MESSAGE_STORE) private readonly messages: MessageStore,
+    @Inject(CLAIM_STORE) private readonly claims: ClaimStore,
+  ) {}
+
+  /** Ping: can the storage back end answer at all? */
+  async reachable(): Promise<boolean> {
+    try {
+      const metadata = await this.queues.getMetadata({ project: PROBE_PROJECT, queue: 'ping' });
+      return metadata === null || typeof metadata === 'object';
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Zaqar's detailed health: runs each basic operation once on a throw-away queue and reports
+   * whether it worked and how long it took.
+   */
+  async detailed() {
+    const storageReachable = await this.reachable();
+    if (!storageReachable) return { storage_reachable: false, operation_status: {} };
+    const ref: QueueRef = { project: PROBE_PROJECT, queue: `probe-${randomUUID()}` };
+    const clientId = randomUUID();
+    const status: Record<string, OperationStatus> = {};
+    const run = async <T>(name: string, operation: () => Promise<T>): Promise<T | undefined> => {
+      const started = process.hrtime.bigint();
+      try {
+        const result = await operation();
+        status[name] = { succeeded: true, seconds: elapsed(started), ref: null };
+        return result;
+      } catch (error) {
+        status[name] = { succeeded: false, seconds: elapsed(started), ref: String(error) };
+        return undefined;
+      }
+    };
+    const now = () => Date.now();
+    await run('create_queue', () => this.queues.create(ref, {}, now()));
+    const body = { event: 'health-check' };
+    const ids = (await run('post_messages', () => this.messages.post(ref, clientId, [{ body, ttl: 300, delay: 0 }, { body, ttl: 300, delay: 0 }], now()))) ?? [];
+    const claim = await run('claim_messages', () => this.claims.create(ref, { ttl: 60, grace: 60, limit: 1 }, now()));
+    await run('list_messages', () => this.messages.list(ref, { limit: 10, clientId, echo: true, includeClaimed: true, includeDelayed: true }, now()));
+    if (claim?.messages[0]) {
+      const claimed = claim.messages[0].id;
+      await run('delete_messages', () => this.messages.delete(ref, claimed, claim.claimId, now()));
+      await run('delete_claim', () => this.claims.release(ref, claim.claimId, now()));
+    }
+    await run('bulk_delete_messages', () => this.messages.deleteMany(ref, ids, undefined, now()));
+    await run('delete_queue', () => this.queues.delete(ref));
+    return { storage_reachable: true, operation_status: status };
+  }
+}
+
+function elapsed(started: bigint): number {
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}

@@ -1,0 +1,40 @@
+import { BullModule } from '@nestjs/bullmq';
+import { DynamicModule, Module } from '@nestjs/common';
+import type { Settings } from '../config/settings';
+import { MaintenanceProcessor } from './bullmq/maintenance.processor';
+import { MAINTENANCE_QUEUE } from './bullmq/maintenance.queue';
+import { SweepScheduler } from './bullmq/sweep.scheduler';
+import { InProcessSweepRunner } from './in-process-sweep.runner';
+import { SweepJob } from './sweep.job';
+
+/** Background jobs: on BullMQ when REDIS_URL is set, in this process otherwise; same job code. */
+@Module({})
+export class JobsModule {
+  static forRoot(settings: Settings): DynamicModule {
+    if (!settings.redisUrl) {
+      return { module: JobsModule, providers: [SweepJob, InProcessSweepRunner], exports: [SweepJob] };
+    }
+    return {
+      module: JobsModule,
+      imports: [
+        BullModule.forRoot({ connection: redisConnection(settings.redisUrl) }),
+        BullModule.registerQueue({ name: MAINTENANCE_QUEUE }),
+      ],
+      providers: [SweepJob, MaintenanceProcessor, SweepScheduler],
+      exports: [SweepJob],
+    };
+  }
+}
+
+/** ioredis options from a redis:// URL (BullMQ takes options, not a URL). */
+export function redisConnection(url: string) {
+  const parsed = new URL(url);
+  return {
+    host: parsed.hostname || '127.0.0.1',
+    port: Number(parsed.port || 6379),
+    db: Number(parsed.pathname.slice(1) || 0),
+    username: parsed.username || undefined,
+    password: parsed.password || undefined,
+    maxRetriesPerRequest: null,
+  };
+}

@@ -1,0 +1,44 @@
+import 'reflect-metadata';
+import { LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule } from './app.module';
+import { parseJsonBody } from './common/request-body';
+import { ROUTES } from './common/route-table';
+import { loadSettings, Settings } from './config/settings';
+
+const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+/** Generous enough that Zaqar's own size checks, with their wording, see over-limit bodies first. */
+function bodyLimit(settings: Settings): number {
+  return 4 * Math.max(settings.limits.max_messages_post_size, settings.limits.max_queue_metadata);
+}
+
+export async function createApp(settings: Settings): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: bodyLimit(settings), ignoreTrailingSlash: true });
+  const level = (process.env.LOG_LEVEL ?? 'log') as LogLevel;
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(settings), adapter, {
+    logger: LOG_LEVELS.slice(0, Math.max(1, LOG_LEVELS.indexOf(level) + 1)),
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRoute', (route) => ROUTES.add(route.url, route.method));
+  // Every body is read as JSON whatever its Content-Type says (as Zaqar does); handlers decide
+  // whether a missing or malformed body matters, after the header checks Zaqar makes first.
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, parseJsonBody(body as string)));
+  app.enableShutdownHooks();
+  return app;
+}
+
+async function bootstrap(): Promise<void> {
+  const settings = loadSettings();
+  const app = await createApp(settings);
+  await app.listen(settings.port, settings.host);
+}
+
+if (require.main === module) {
+  bootstrap().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

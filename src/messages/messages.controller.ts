@@ -1,0 +1,72 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { boolParam, intParam, listParam, Query as QueryParams, stringParam } from '../common/query';
+import { contentLength } from '../common/request-body';
+import { Ctx, RequestContext } from '../common/request-context';
+import { queuePath } from './message-view';
+import { MessagesService } from './messages.service';
+
+@Controller('v2/queues/:queue/messages')
+export class MessagesController {
+  constructor(private readonly messages: MessagesService) {}
+
+  @Post()
+  @HttpCode(201)
+  async post(
+    @Ctx() ctx: RequestContext,
+    @Param('queue') queue: string,
+    @Body() body: unknown,
+    @Headers() headers: Record<string, string | undefined>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const resources = await this.messages.post(ctx, queue, body, contentLength(headers));
+    const ids = resources.map((href) => href.slice(href.lastIndexOf('/') + 1));
+    reply.header('Location', `${queuePath(queue)}/messages?ids=${ids.join(',')}`);
+    return { resources };
+  }
+
+  @Get()
+  list(@Ctx() ctx: RequestContext, @Param('queue') queue: string, @Query() query: QueryParams) {
+    const ids = listParam(query, 'ids');
+    if (ids) return this.messages.getByIds(ctx, queue, ids);
+    return this.messages.list(ctx, queue, {
+      marker: stringParam(query, 'marker'),
+      limit: intParam(query, 'limit'),
+      echo: boolParam(query, 'echo'),
+      includeClaimed: boolParam(query, 'include_claimed'),
+      includeDelayed: boolParam(query, 'include_delayed'),
+    });
+  }
+
+  @Delete()
+  async deleteMany(
+    @Ctx() ctx: RequestContext,
+    @Param('queue') queue: string,
+    @Query() query: QueryParams,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const popped = await this.messages.deleteMany(ctx, queue, {
+      ids: listParam(query, 'ids'),
+      claimIds: listParam(query, 'claim_ids'),
+      pop: intParam(query, 'pop'),
+    });
+    reply.status(popped ? 200 : 204);
+    return popped;
+  }
+
+  @Get(':message')
+  get(@Ctx() ctx: RequestContext, @Param('queue') queue: string, @Param('message') id: string) {
+    return this.messages.get(ctx, queue, id);
+  }
+
+  @Delete(':message')
+  @HttpCode(204)
+  async delete(
+    @Ctx() ctx: RequestContext,
+    @Param('queue') queue: string,
+    @Param('message') id: string,
+    @Query() query: QueryParams,
+  ): Promise<void> {
+    await this.messages.delete(ctx, queue, id, stringParam(query, 'claim_id'));
+  }
+}

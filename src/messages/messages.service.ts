@@ -1,0 +1,221 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Settings } from '../config/settings';
+import { SETTINGS } from '../config/settings.module';
+import { MIN_MESSAGE_TTL } from '../config/limits';
+import { BadRequest, Forbidden, InvalidApiRequest, InvalidRequestBody, NotFound } from '../common/errors';
+import { intField } from '../common/fields';
+import { toQueryString } from '../common/query';
+import type { RequestContext } from '../common/request-context';
+import { isJsonObject, requireDocument } from '../common/request-body';
+import { postingPolicy, PostingPolicy } from '../queues/queue-metadata';
+import { DeleteOutcome, MESSAGE_STORE, MessageStore, NewMessage, QUEUE_STORE, QueueRef, QueueStore } from '../storage/storage.contract';
+import { ageOf, messageView, queuePath } from './message-view';
+
+export interface MessageListQuery {
+  marker?: string;
+  limit?: number;
+  echo?: boolean;
+  includeClaimed?: boolean;
+  includeDelayed?: boolean;
+}
+
+export interface BulkDeleteQuery {
+  ids?: string[];
+  claimIds?: string[];
+  pop?: number;
+}
+
+@Injectable()
+export class MessagesService {
+  constructor(
+    @Inject(MESSAGE_STORE) private readonly messages: MessageStore,
+    @Inject(QUEUE_STORE) private readonly queues: QueueStore,
+    @Inject(SETTINGS) private readonly settings: Settings,
+  ) {}
+
+  private get limits() {
+    return this.settings.limits;
+  }
+
+  /** Posts a batch, creating the queue on first use; returns the new messages' hrefs in order. */
+  async post(ctx: RequestContext, queue: string, body: unknown, length: number | undefined): Promise<string[]> {
+    const ref = { project: ctx.project, queue };
+    const policy = postingPolicy((await this.queues.getMetadata(ref)) ?? {}, this.limits);
+    this.checkPostSize(length, policy);
+    const document = requireDocument(body);
+    if (!isJsonObject(document) || !('messages' in document)) {
+      throw new InvalidApiRequest('No messages were found in the request body.');
+    }
+    const batch = this.readMessages(document.messages, policy);
+    const ids = await this.messages.post(ref, ctx.clientId, batch, Date.now());
+    return ids.map((id) => `${queuePath(queue)}/messages/${id}`);
+  }
+
+  async list(ctx: RequestContext, queue: string, query: MessageListQuery) {
+    this.checkPageLimit(query.limit);
+    const ref = { project: ctx.project, queue };
+    const metadata = (await this.queues.getMetadata(ref)) ?? {};
+    // Zaqar lists delayed messages unless the queue itself sets a default delay.
+    const includeDelayed = metadata._default_message_delay ? query.includeDelayed : true;
+    const now = Date.now();
+    const page = await this.messages.list(
+      ref,
+      {
+        marker: query.marker,
+        limit: query.limit ?? 10,
+        clientId: ctx.clientId,
+        echo: query.echo ?? false,
+        includeClaimed: query.includeClaimed ?? false,
+        includeDelayed: includeDelayed ?? false,
+      },
+      now,
+    );
+    if (!page.messages.length) return { messages: [], links: [] };
+    const params: Array<[string, string | number | boolean | undefined]> = [
+      ['limit', query.limit],
+      ['echo', query.echo],
+      ['include_claimed', query.includeClaimed],
+      ['include_delayed', includeDelayed],
+    ];
+    if (query.marker !== undefined) params.unshift(['marker', page.marker ?? undefined]);
+    else params.push(['marker', page.marker ?? undefined]);
+    return {
+      messages: page.messages.map((m) => messageView(m, queue, now)),
+      links: [{ rel: 'next', href: `${queuePath(queue)}/messages${toQueryString(params)}` }],
+    };
+  }
+
+  async getByIds(ctx: RequestContext, queue: string, ids: string[]) {
+    this.checkPageLimit(ids.length);
+    const now = Date.now();
+    const found = await this.messages.getMany({ project: ctx.project, queue }, ids, now);
+    if (!found.length) {
+      const listed = `[${ids.map((id) => `'${id}'`).join(', ')}]`;
+      throw new NotFound(`No messages with IDs: ${listed} found in the queue ${queue} for project ${ctx.project}.`);
+    }
+    return { messages: found.map((m) => messageView(m, queue, now)) };
+  }
+
+  async get(ctx: RequestContext, queue: string, id: string) {
+    const now = Date.now();
+    const message = await this.messages.get({ project: ctx.project, queue }, id, now);
+    if (!message) throw new NotFound(`Message ${id} does not exist in queue ${queue} for project ${ctx.project}`);
+    return messageView(message, queue, now);
+  }
+
+  async delete(ctx: RequestContext, queue: string, id: string, claimId: string | undefined): Promise<void> {
+    const outcome = await this.messages.delete({ project: ctx.project, queue }, id, claimId, Date.now());
+    const refusal = DELETE_REFUSALS[outcome];
+    if (refusal) throw refusal();
+  }
+
+  /** DELETE on the collection: by ids (answers nothing) or pop (answers the popped messages). */
+  async deleteMany(ctx: RequestContext, queue: string, query: BulkDeleteQuery) {
+    const withClaimIds = this.limits.message_delete_with_claim_id;
+    const claimIds = withClaimIds ? query.claimIds : undefined;
+    this.checkBulkDelete(query.ids, query.pop, claimIds);
+    const ref: QueueRef = { project: ctx.project, queue };
+    const now = Date.now();
+    if (query.ids) {
+      const { refused } = await this.messages.deleteMany(ref, query.ids, claimIds, now);
+      if (refused.length) {
+        throw new Forbidden('Unable to delete', `Messages ${refused.join(', ')} are not held by the given claims.`);
+      }
+      return undefined;
+    }
+    const popped = await this.messages.pop(ref, query.pop!, now);
+    return {
+      messages: popped.map((m) => ({
+        id: m.id,
+        ttl: m.ttl,
+        age: ageOf(m.created, now),
+        body: m.body,
+        claim_id: m.claimId,
+        claim_count: m.claimCount,
+      })),
+    };
+  }
+
+  private readMessages(raw: unknown, policy: PostingPolicy): NewMessage[] {
+    if (!Array.isArray(raw)) throw new InvalidRequestBody('Document type not supported.');
+    const batch = raw.map((item): NewMessage => {
+      if (!isJsonObject(item)) throw new InvalidRequestBody('Document type not supported.');
+      const ttl = intField(item, 'ttl', policy.defaultTtl);
+      if (!('body' in item)) throw new InvalidRequestBody('Missing "body" field.');
+      const delay = intField(item, 'delay', policy.defaultDelay);
+      return { body: item.body, ttl, delay };
+    });
+    if (!batch.length) throw new InvalidApiRequest('No messages to enqueu.');
+    for (const message of batch) this.checkMessage(message);
+    return batch;
+  }
+
+  private checkMessage({ ttl, delay }: NewMessage): void {
+    const { max_message_ttl: maxTtl, max_message_delay: maxDelay } = this.limits;
+    if (!(ttl >= MIN_MESSAGE_TTL && ttl <= maxTtl)) {
+      throw new InvalidApiRequest(
+        `The TTL for a message may not exceed ${maxTtl} seconds, and must be at least ${MIN_MESSAGE_TTL} seconds long.`,
+      );
+    }
+    if (!(delay >= 0 && delay <= maxDelay)) {
+      throw new InvalidApiRequest(
+        `The Delay TTL for a message may not exceed ${maxDelay} seconds,and must be at least 0 seconds long.`,
+      );
+    }
+  }
+
+  private checkPostSize(length: number | undefined, policy: PostingPolicy): void {
+    if (length === undefined || length <= policy.maxPostSize) return;
+    const configured = this.limits.max_messages_post_size;
+    if (policy.maxPostSize < configured) {
+      throw new InvalidApiRequest(
+        `Message collection size is too large. The max size for current queue is ${policy.maxPostSize}. It is ` +
+          `calculated by max size = min(max_messages_post_size_config: ${configured}, ` +
+          `max_messages_post_size_queue: ${policy.maxPostSize}).`,
+      );
+    }
+    throw new InvalidApiRequest(`Message collection size is too large. Max size ${configured}`);
+  }
+
+  private checkPageLimit(limit: number | undefined): void {
+    const max = this.limits.max_messages_per_page;
+    if (limit !== undefined && !(limit > 0 && limit <= max)) {
+      throw new InvalidApiRequest(`Limit must be at least 1 and may not be greater than ${max}.`);
+    }
+  }
+
+  private checkBulkDelete(ids: string[] | undefined, pop: number | undefined, claimIds: string[] | undefined): void {
+    if (pop !== undefined && ids !== undefined) {
+      throw new InvalidApiRequest('pop and id params cannot be present together in the delete request.');
+    }
+    if (pop === undefined && ids === undefined) {
+      throw new InvalidApiRequest(
+        'The request should have either "ids" or "pop" parameter in the request, to be able to delete.',
+      );
+    }
+    if (this.limits.message_delete_with_claim_id && (ids === undefined) !== (claimIds === undefined)) {
+      throw new InvalidApiRequest(
+        'The request should have both "ids" and "claim_ids" parameter in the request when ' +
+          'message_delete_with_claim_id is True.',
+      );
+    }
+    const maxPop = this.limits.max_messages_per_claim_or_pop;
+    if (pop !== undefined && !(pop > 0 && pop <= maxPop)) {
+      throw new InvalidApiRequest(`Pop value must be at least 1 and may not be greater than ${maxPop}.`);
+    }
+    const maxIds = this.limits.max_messages_per_page;
+    if (ids !== undefined && !(ids.length > 0 && ids.length <= maxIds)) {
+      throw new InvalidApiRequest(`ids parameter should have at least 1 and not greater than ${maxIds} values.`);
+    }
+  }
+}
+
+const CLAIMED = 'This message is claimed; it cannot be deleted without a valid claim ID.';
+
+/** Zaqar's answers to a refused single delete; 'deleted' and 'missing' both answer 204. */
+const DELETE_REFUSALS: Partial<Record<DeleteOutcome, () => Error>> = {
+  claimed: () => new Forbidden('Unable to delete', CLAIMED),
+  'claimed-by-other': () => new Forbidden('Unable to delete', CLAIMED),
+  'not-claimed': () => new BadRequest('Unable to delete', 'A claim was specified, but the message is not currently claimed.'),
+  'no-such-claim': () => new BadRequest('Unable to delete', 'The specified claim does not exist or has expired.'),
+};

@@ -1,0 +1,98 @@
+import { MIN_MESSAGE_TTL, TransportLimits } from '../config/limits';
+import { InvalidApiRequest } from '../common/errors';
+import type { DeadLetterPolicy, Metadata } from '../storage/storage.contract';
+
+/**
+ * Reserved queue metadata (keys starting with "_") that shapes how the queue behaves. Zaqar
+ * shows each with its default when the queue does not set it.
+ */
+export function reservedDefaults(limits: TransportLimits): Metadata {
+  return {
+    _max_messages_post_size: limits.max_messages_post_size,
+    _default_message_ttl: limits.default_message_ttl,
+    _default_message_delay: limits.default_message_delay,
+    _dead_letter_queue: null,
+    _dead_letter_queue_messages_ttl: null,
+    _max_claim_count: null,
+    _enable_encrypt_messages: false,
+  };
+}
+
+/** The metadata as Zaqar shows it: stored keys, with reserved defaults filling falsy gaps. */
+export function withReservedDefaults(metadata: Metadata, limits: TransportLimits): Metadata {
+  const shown: Metadata = { ...metadata };
+  for (const [key, value] of Object.entries(reservedDefaults(limits))) {
+    if (!shown[key]) shown[key] = value;
+  }
+  return shown;
+}
+
+const isInt = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value);
+
+/** A set reserved key must be an integer (0, false and null count as unset, as in Zaqar). */
+function intOption(metadata: Metadata, key: string): number | undefined {
+  const value = metadata[key];
+  if (value === undefined || value === null) return undefined;
+  if (value && !isInt(value)) throw new InvalidApiRequest(`${key} must be integer.`);
+  return value === false ? 0 : (value as number);
+}
+
+/** Zaqar's checks of reserved metadata on PUT and PATCH, with its wording. */
+export function checkReservedMetadata(metadata: Metadata, limits: TransportLimits): void {
+  const ttl = intOption(metadata, '_default_message_ttl');
+  if (ttl !== undefined && !(MIN_MESSAGE_TTL <= ttl && ttl <= limits.max_message_ttl)) {
+    throw new InvalidApiRequest(
+      `_default_message_ttl can not exceed ${limits.max_message_ttl} seconds, and must be at least ` +
+        `${MIN_MESSAGE_TTL} seconds long.`,
+    );
+  }
+  const postSize = intOption(metadata, '_max_messages_post_size');
+  if (postSize !== undefined && !(postSize > 0 && postSize <= limits.max_messages_post_size)) {
+    throw new InvalidApiRequest(
+      `_max_messages_post_size can not exceed ${limits.max_messages_post_size},  and must be at least greater than 0.`,
+    );
+  }
+  intOption(metadata, '_max_claim_count');
+  const deadLetterTtl = intOption(metadata, '_dead_letter_queue_messages_ttl');
+  if (deadLetterTtl !== undefined && !(MIN_MESSAGE_TTL <= deadLetterTtl && deadLetterTtl <= limits.max_message_ttl)) {
+    throw new InvalidApiRequest(
+      `The TTL for a message may not exceed ${limits.max_message_ttl} seconds, and must be at least ` +
+        `${MIN_MESSAGE_TTL} seconds long.`,
+    );
+  }
+  const delay = intOption(metadata, '_default_message_delay');
+  if (delay !== undefined && !(delay >= 0 && delay <= limits.max_message_delay)) {
+    throw new InvalidApiRequest(
+      `The TTL can not exceed ${limits.max_message_delay} seconds, and must be at least 0 seconds long.`,
+    );
+  }
+  const encrypted = metadata._enable_encrypt_messages;
+  if (encrypted && typeof encrypted !== 'boolean') {
+    throw new InvalidApiRequest('_enable_encrypt_messages must be boolean.');
+  }
+}
+
+/** What posting needs from a queue's metadata, with the server's defaults filled in. */
+export interface PostingPolicy {
+  defaultTtl: number;
+  defaultDelay: number;
+  maxPostSize: number;
+}
+
+export function postingPolicy(metadata: Metadata, limits: TransportLimits): PostingPolicy {
+  const queueMax = metadata._max_messages_post_size;
+  return {
+    defaultTtl: (metadata._default_message_ttl as number) || limits.default_message_ttl,
+    defaultDelay: (metadata._default_message_delay as number) || limits.default_message_delay,
+    maxPostSize: isInt(queueMax) && queueMax > 0 ? Math.min(queueMax, limits.max_messages_post_size) : limits.max_messages_post_size,
+  };
+}
+
+/** The dead-letter policy, when the queue sets both a max claim count and a dead-letter queue. */
+export function deadLetterPolicy(metadata: Metadata): DeadLetterPolicy | undefined {
+  const maxClaimCount = metadata._max_claim_count;
+  const queue = metadata._dead_letter_queue;
+  if (!isInt(maxClaimCount) || typeof queue !== 'string' || queue === '') return undefined;
+  const ttl = metadata._dead_letter_queue_messages_ttl;
+  return { maxClaimCount, queue, ttl: isInt(ttl) && ttl > 0 ? ttl : undefined };
+}

@@ -1,0 +1,70 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { UnsupportedMediaType } from '../common/errors';
+import { JSON_PATCH_MEDIA_TYPE } from '../common/json-patch';
+import { boolParam, intParam, Query as QueryParams, stringParam } from '../common/query';
+import { contentLength } from '../common/request-body';
+import { Ctx, RequestContext } from '../common/request-context';
+import { QueuesService } from './queues.service';
+
+type RequestHeaders = Record<string, string | undefined>;
+
+@Controller('v2/queues')
+export class QueuesController {
+  constructor(private readonly queues: QueuesService) {}
+
+  @Get()
+  list(@Ctx() ctx: RequestContext, @Query() query: QueryParams) {
+    return this.queues.list(ctx, {
+      marker: stringParam(query, 'marker'),
+      limit: intParam(query, 'limit'),
+      detailed: boolParam(query, 'detailed'),
+      withCount: boolParam(query, 'with_count'),
+    });
+  }
+
+  @Put(':queue')
+  async create(
+    @Ctx() ctx: RequestContext,
+    @Param('queue') queue: string,
+    @Body() body: unknown,
+    @Headers() headers: RequestHeaders,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<void> {
+    const created = await this.queues.create(ctx, queue, body, contentLength(headers));
+    reply.status(created ? 201 : 204).header('Location', `/v2/queues/${queue}`);
+  }
+
+  @Get(':queue')
+  get(@Ctx() ctx: RequestContext, @Param('queue') queue: string) {
+    return this.queues.metadata(ctx, queue);
+  }
+
+  @Patch(':queue')
+  update(@Ctx() ctx: RequestContext, @Param('queue') queue: string, @Body() body: unknown, @Headers() headers: RequestHeaders) {
+    const mediaType = headers['content-type']?.split(';')[0].trim();
+    if (mediaType !== JSON_PATCH_MEDIA_TYPE) {
+      throw new UnsupportedMediaType(`Accepted media type for PATCH: ${JSON_PATCH_MEDIA_TYPE}.`, {
+        'Accept-Patch': JSON_PATCH_MEDIA_TYPE,
+      });
+    }
+    return this.queues.update(ctx, queue, body, contentLength(headers));
+  }
+
+  @Delete(':queue')
+  @HttpCode(204)
+  async delete(@Ctx() ctx: RequestContext, @Param('queue') queue: string): Promise<void> {
+    await this.queues.delete(ctx, queue);
+  }
+
+  @Get(':queue/stats')
+  stats(@Ctx() ctx: RequestContext, @Param('queue') queue: string) {
+    return this.queues.stats(ctx, queue);
+  }
+
+  @Post(':queue/purge')
+  @HttpCode(204)
+  async purge(@Ctx() ctx: RequestContext, @Param('queue') queue: string, @Body() body: unknown, @Headers() headers: RequestHeaders) {
+    await this.queues.purge(ctx, queue, body, contentLength(headers));
+  }
+}

@@ -1,0 +1,145 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Settings } from '../config/settings';
+import { SETTINGS } from '../config/settings.module';
+import { InvalidApiRequest, InvalidRequestBody, NotFound } from '../common/errors';
+import { applyMetadataPatch, parseMetadataPatch } from '../common/json-patch';
+import { toQueryString } from '../common/query';
+import type { RequestContext } from '../common/request-context';
+import { requireDocument, requireObject } from '../common/request-body';
+import { ageOf, queuePath } from '../messages/message-view';
+import { MESSAGE_STORE, Metadata, MessageRecord, MessageStore, QUEUE_STORE, QueueStore } from '../storage/storage.contract';
+import { checkReservedMetadata, reservedDefaults, withReservedDefaults } from './queue-metadata';
+
+export interface QueueListQuery {
+  marker?: string;
+  limit?: number;
+  detailed?: boolean;
+  withCount?: boolean;
+}
+
+@Injectable()
+export class QueuesService {
+  constructor(
+    @Inject(QUEUE_STORE) private readonly queues: QueueStore,
+    @Inject(MESSAGE_STORE) private readonly messages: MessageStore,
+    @Inject(SETTINGS) private readonly settings: Settings,
+  ) {}
+
+  private get limits() {
+    return this.settings.limits;
+  }
+
+  /** PUT: creates the queue (true) or leaves an existing one as it is (false), as Zaqar does. */
+  async create(ctx: RequestContext, queue: string, body: unknown, length: number | undefined): Promise<boolean> {
+    this.checkMetadataSize(length);
+    const metadata = length ? requireObject(body) : {};
+    checkReservedMetadata(metadata, this.limits);
+    return this.queues.create({ project: ctx.project, queue }, metadata, Date.now());
+  }
+
+  /** A queue's metadata with reserved defaults; Zaqar answers the defaults for a queue never created. */
+  async metadata(ctx: RequestContext, queue: string): Promise<Metadata> {
+    const metadata = await this.queues.getMetadata({ project: ctx.project, queue });
+    return withReservedDefaults(metadata ?? {}, this.limits);
+  }
+
+  async update(ctx: RequestContext, queue: string, body: unknown, length: number | undefined): Promise<Metadata> {
+    this.checkMetadataSize(length);
+    if (!length) throw new InvalidRequestBody('PATCH body could not be empty for update.');
+    const changes = parseMetadataPatch(requireDocument(body));
+    const ref = { project: ctx.project, queue };
+    const current = await this.queues.getMetadata(ref);
+    if (current === null) throw queueNotFound(ctx, queue);
+    const updated = applyMetadataPatch(current, changes, reservedDefaults(this.limits));
+    checkReservedMetadata(updated, this.limits);
+    if (!(await this.queues.setMetadata(ref, updated))) throw queueNotFound(ctx, queue);
+    return withReservedDefaults(updated, this.limits);
+  }
+
+  async delete(ctx: RequestContext, queue: string): Promise<void> {
+    await this.queues.delete({ project: ctx.project, queue });
+  }
+
+  async list(ctx: RequestContext, query: QueueListQuery) {
+    const max = this.limits.max_queues_per_page;
+    if (query.limit !== undefined && !(query.limit > 0 && query.limit <= max)) {
+      throw new InvalidApiRequest(`Limit must be at least 1 and no greater than ${max}.`);
+    }
+    const detailed = query.detailed ?? false;
+    const listed = await this.queues.list(ctx.project, { marker: query.marker, limit: query.limit ?? 10, detailed });
+    const queues = listed.map((q) => ({
+      name: q.name,
+      href: queuePath(q.name),
+      ...(detailed ? { metadata: withReservedDefaults(q.metadata ?? {}, this.limits) } : {}),
+    }));
+    const marker = listed.length ? listed[listed.length - 1].name : query.marker;
+    const links = queues.length
+      ? [{ rel: 'next', href: '/v2/queues' + nextQuery(query, marker) }]
+      : [];
+    const count = query.withCount ? await this.queues.count(ctx.project) : 0;
+    return count ? { queues, links, count } : { queues, links };
+  }
+
+  async stats(ctx: RequestContext, queue: string) {
+    const now = Date.now();
+    const stats = await this.queues.stats({ project: ctx.project, queue }, now);
+    const messages: Record<string, unknown> = { claimed: stats.claimed, free: stats.free, total: stats.total };
+    if (stats.total && stats.oldest && stats.newest) {
+      messages.newest = statsMessageView(stats.newest, queue, now);
+      messages.oldest = statsMessageView(stats.oldest, queue, now);
+    }
+    return { messages };
+  }
+
+  /** Removes the queue's messages (and, once they exist, its subscriptions), keeping the queue. */
+  async purge(ctx: RequestContext, queue: string, body: unknown, length: number | undefined): Promise<void> {
+    const types = length ? purgedResourceTypes(requireObject(body)) : PURGEABLE;
+    if (types.includes('messages')) await this.messages.purge({ project: ctx.project, queue });
+  }
+
+  private checkMetadataSize(length: number | undefined): void {
+    if (length !== undefined && length > this.limits.max_queue_metadata) {
+      throw new InvalidApiRequest(`Queue metadata is too large. Max size: ${this.limits.max_queue_metadata}`);
+    }
+  }
+}
+
+const PURGEABLE = ['messages', 'subscriptions'];
+
+function purgedResourceTypes(document: Record<string, unknown>): string[] {
+  const types = document.resource_types;
+  if (types === undefined) throw new InvalidApiRequest('Post body must contain key "resource_types".');
+  if (!Array.isArray(types) || !types.every((t) => PURGEABLE.includes(t as string))) {
+    throw new InvalidApiRequest(`Resource types must be a sub set of {'messages', 'subscriptions'}.`);
+  }
+  return types as string[];
+}
+
+export function queueNotFound(ctx: RequestContext, queue: string): NotFound {
+  return new NotFound(`Queue ${queue} does not exist for project ${ctx.project}`);
+}
+
+/** The next-page link keeps the caller's parameters in Zaqar's order, with the new marker. */
+function nextQuery(query: QueueListQuery, marker: string | undefined): string {
+  const params: Array<[string, string | number | boolean | undefined]> = [
+    ['limit', query.limit],
+    ['detailed', query.detailed],
+    ['with_count', query.withCount],
+  ];
+  if (query.marker !== undefined) params.unshift(['marker', marker]);
+  else params.push(['marker', marker]);
+  return toQueryString(params);
+}
+
+/** Stats show the oldest and newest messages in full, with their creation time in ISO 8601. */
+function statsMessageView(message: MessageRecord, queue: string, now: number) {
+  return {
+    age: ageOf(message.created, now),
+    ttl: message.ttl,
+    body: message.body,
+    claim_id: message.claimId,
+    claim_count: message.claimCount,
+    created: new Date(message.created).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    href: `${queuePath(queue)}/messages/${message.id}`,
+  };
+}

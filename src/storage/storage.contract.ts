@@ -1,0 +1,199 @@
+/**
+ * The storage contract: what the services need from a back end, and nothing about HTTP.
+ *
+ * Every call names its project (and queue where it has one): no query runs unscoped. Times are
+ * milliseconds since the epoch and are always passed in (`now`), never read from a clock inside a
+ * store, so TTL logic is testable and every node of a cluster agrees on what "expired" means.
+ * TTLs, graces and delays are in seconds, as on Zaqar's wire.
+ *
+ * Every method takes the queue it works on, so a pooling layer can implement these same
+ * interfaces by routing each call to the driver that holds that queue.
+ */
+
+export type Metadata = Record<string, unknown>;
+
+export interface QueueRef {
+  project: string;
+  queue: string;
+}
+
+export interface QueueListing {
+  name: string;
+  /** Present only when the listing asked for details. */
+  metadata?: Metadata;
+}
+
+export interface QueueListOptions {
+  /** Names strictly greater than the marker, ascending. */
+  marker?: string;
+  limit: number;
+  detailed: boolean;
+}
+
+/** A stored message as the services see it. */
+export interface MessageRecord {
+  id: string;
+  body: unknown;
+  /** Seconds; may have been raised by a claim's grace (Zaqar reports the raised value). */
+  ttl: number;
+  /** Creation time, ms. */
+  created: number;
+  /** The claim holding the message while that claim is valid, else null. */
+  claimId: string | null;
+  /** How many times the message has been claimed. */
+  claimCount: number;
+}
+
+export interface NewMessage {
+  body: unknown;
+  ttl: number;
+  delay: number;
+}
+
+export interface MessageListOptions {
+  /** Opaque marker returned by a previous page; messages strictly after it. */
+  marker?: string;
+  limit: number;
+  /** Client-ID of the reader; its own messages are skipped unless `echo`. */
+  clientId: string;
+  echo: boolean;
+  includeClaimed: boolean;
+  includeDelayed: boolean;
+}
+
+export interface MessagePage {
+  messages: MessageRecord[];
+  /** Marker for the next page (after the last message returned); null when the page is empty. */
+  marker: string | null;
+}
+
+/** Why a single delete did or did not happen; the service maps each to Zaqar's status. */
+export type DeleteOutcome =
+  | 'deleted'
+  /** Queue or message does not exist: Zaqar answers 204 all the same. */
+  | 'missing'
+  /** Claimed, and no claim id was given. */
+  | 'claimed'
+  /** A claim id was given but the message is not claimed. */
+  | 'not-claimed'
+  /** A claim id was given that does not exist (or expired). */
+  | 'no-such-claim'
+  /** The message is held by another, valid claim. */
+  | 'claimed-by-other';
+
+export interface QueueStats {
+  /** Messages held by a valid claim. */
+  claimed: number;
+  /** Live messages not held by a valid claim. */
+  free: number;
+  total: number;
+  oldest?: MessageRecord;
+  newest?: MessageRecord;
+}
+
+export interface DeadLetterPolicy {
+  /** A message already claimed this many times moves to the dead-letter queue at its next claim. */
+  maxClaimCount: number;
+  /** Name of the dead-letter queue, same project; created if missing. */
+  queue: string;
+  /** New TTL (seconds) for moved messages; their own TTL when absent. */
+  ttl?: number;
+}
+
+export interface ClaimOptions {
+  ttl: number;
+  grace: number;
+  limit: number;
+  deadLetter?: DeadLetterPolicy;
+}
+
+export interface ClaimedBatch {
+  claimId: string;
+  /** Empty when nothing was free to claim (the store creates no claim then). */
+  messages: MessageRecord[];
+}
+
+export interface ClaimInfo {
+  id: string;
+  ttl: number;
+  /** Claim creation time (or last renewal's), ms; age is computed from it. */
+  updated: number;
+  messages: MessageRecord[];
+}
+
+export interface SweepResult {
+  messages: number;
+  claims: number;
+}
+
+export interface QueueStore {
+  /** Creates the queue; false when it already existed, whose metadata is then left as it was (Zaqar's PUT). */
+  create(ref: QueueRef, metadata: Metadata, now: number): Promise<boolean>;
+  /** The queue's metadata, or null when the queue does not exist. */
+  getMetadata(ref: QueueRef): Promise<Metadata | null>;
+  /** Replaces the metadata; false when the queue does not exist. */
+  setMetadata(ref: QueueRef, metadata: Metadata): Promise<boolean>;
+  /** Deletes the queue with all its messages and claims; a missing queue is not an error. */
+  delete(ref: QueueRef): Promise<void>;
+  list(project: string, options: QueueListOptions): Promise<QueueListing[]>;
+  count(project: string): Promise<number>;
+  /** Counts of live messages; a missing queue has all zeros. */
+  stats(ref: QueueRef, now: number): Promise<QueueStats>;
+}
+
+export interface MessageStore {
+  /**
+   * Appends messages in order, creating the queue if needed, and returns their ids in the same
+   * order. Ids become visible to listing in the order of a per-queue sequence, and a reader paging
+   * with markers must never skip a message committed later with a smaller sequence: the store
+   * serialises sequence assignment with commit. Durable when the promise resolves.
+   */
+  post(ref: QueueRef, clientId: string, messages: NewMessage[], now: number): Promise<string[]>;
+  /** Live messages in queue order after the marker, filtered as the options say. */
+  list(ref: QueueRef, options: MessageListOptions, now: number): Promise<MessagePage>;
+  get(ref: QueueRef, id: string, now: number): Promise<MessageRecord | null>;
+  /** Live messages among `ids` (unknown or malformed ids are skipped), in queue order. */
+  getMany(ref: QueueRef, ids: string[], now: number): Promise<MessageRecord[]>;
+  delete(ref: QueueRef, id: string, claimId: string | undefined, now: number): Promise<DeleteOutcome>;
+  /**
+   * Deletes those of `ids` that exist. With `claimIds`, only messages held by one of those valid
+   * claims are deleted and the result lists the ids that were refused.
+   */
+  deleteMany(ref: QueueRef, ids: string[], claimIds: string[] | undefined, now: number): Promise<{ refused: string[] }>;
+  /** Removes and returns up to `limit` free, visible messages in queue order. */
+  pop(ref: QueueRef, limit: number, now: number): Promise<MessageRecord[]>;
+  /** Deletes every message and claim of the queue, keeping the queue. */
+  purge(ref: QueueRef): Promise<void>;
+}
+
+export interface ClaimStore {
+  /**
+   * Atomically claims up to `limit` free, visible, live messages in queue order. A message is never
+   * in two valid claims at once, across processes. Messages that would expire before the claim
+   * ends plus grace live on until then.
+   */
+  create(ref: QueueRef, options: ClaimOptions, now: number): Promise<ClaimedBatch>;
+  /** The claim with its live messages, or null when it does not exist or has expired. */
+  get(ref: QueueRef, claimId: string, now: number): Promise<ClaimInfo | null>;
+  /** Resets the claim's ttl from now; false when it does not exist or has expired. */
+  renew(ref: QueueRef, claimId: string, ttl: number, grace: number, now: number): Promise<boolean>;
+  /** Frees the claim's messages; a missing claim is not an error. */
+  release(ref: QueueRef, claimId: string, now: number): Promise<void>;
+}
+
+/** One storage back end: what a provider module builds from its URL. */
+export interface StorageDriver {
+  readonly queues: QueueStore;
+  readonly messages: MessageStore;
+  readonly claims: ClaimStore;
+  /** Removes expired messages and claims for good (they are already invisible to queries). */
+  sweep(now: number): Promise<SweepResult>;
+  /** True when the back end answers. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export const STORAGE_DRIVER = Symbol('StorageDriver');
+export const QUEUE_STORE = Symbol('QueueStore');
+export const MESSAGE_STORE = Symbol('MessageStore');
+export const CLAIM_STORE = Symbol('ClaimStore');

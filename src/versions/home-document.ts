@@ -1,0 +1,60 @@
+/**
+ * The v2 home document (draft-nottingham-json-home), listing the resources this server serves.
+ * A feature adds its rels here when it lands, so the document never promises what is missing.
+ */
+interface Rel {
+  template: string;
+  allow: string[];
+  /** Template variables whose parameter name is not simply `param/<variable>`. */
+  params?: Record<string, string>;
+  acceptsPost?: boolean;
+}
+
+const RELS: Record<string, Rel> = {
+  queues: { template: '/v2/queues{?marker,limit,detailed}', allow: ['GET'], params: { limit: 'queue_limit' } },
+  queue: { template: '/v2/queues/{queue_name}', allow: ['GET', 'PUT', 'DELETE', 'PATCH'] },
+  queue_stats: { template: '/v2/queues/{queue_name}/stats', allow: ['GET'] },
+  queue_purge: { template: '/v2/queues/{queue_name}/purge', allow: ['POST'], acceptsPost: true },
+  messages: {
+    template: '/v2/queues/{queue_name}/messages{?marker,limit,echo,include_claimed}',
+    allow: ['GET'],
+    params: { limit: 'messages_limit' },
+  },
+  post_messages: { template: '/v2/queues/{queue_name}/messages', allow: ['POST'], acceptsPost: true },
+  messages_delete: { template: '/v2/queues/{queue_name}/messages{?ids,pop}', allow: ['DELETE'] },
+  message_delete: {
+    template: '/v2/queues/{queue_name}/messages/{message_id}{?claim}',
+    allow: ['DELETE'],
+    params: { claim: 'claim_id' },
+  },
+  message_get: { template: '/v2/queues/{queue_name}/messages/{message_id}', allow: ['GET'] },
+  claim: { template: '/v2/queues/{queue_name}/claims/{claim_id}', allow: ['GET'] },
+  post_claim: {
+    template: '/v2/queues/{queue_name}/claims{?limit}',
+    allow: ['POST'],
+    params: { limit: 'claim_limit' },
+    acceptsPost: true,
+  },
+  patch_claim: { template: '/v2/queues/{queue_name}/claims/{claim_id}', allow: ['PATCH'], acceptsPost: true },
+  delete_claim: { template: '/v2/queues/{queue_name}/claims/{claim_id}', allow: ['DELETE'] },
+  ping: { template: '/v2/ping', allow: ['GET'] },
+  health: { template: '/v2/health', allow: ['GET'] },
+};
+
+function templateVariables(template: string): string[] {
+  return [...template.matchAll(/\{\??([^}]+)\}/g)].flatMap((match) => match[1].split(','));
+}
+
+function describe(rel: Rel) {
+  const hrefVars = Object.fromEntries(
+    templateVariables(rel.template).map((name) => [name, `param/${rel.params?.[name] ?? name}`]),
+  );
+  const hints: Record<string, unknown> = { allow: rel.allow, formats: { 'application/json': {} } };
+  if (rel.acceptsPost) hints['accept-post'] = ['application/json'];
+  const target = Object.keys(hrefVars).length ? { 'href-template': rel.template, 'href-vars': hrefVars } : { href: rel.template };
+  return { ...target, hints };
+}
+
+export const HOME_DOCUMENT = {
+  resources: Object.fromEntries(Object.entries(RELS).map(([name, rel]) => [`rel/${name}`, describe(rel)])),
+};

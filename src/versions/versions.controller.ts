@@ -1,0 +1,31 @@
+import { Controller, Get, HttpCode } from '@nestjs/common';
+import { Unscoped } from '../common/request-context';
+import { HOME_DOCUMENT } from './home-document';
+
+const VERSIONS = {
+  versions: [
+    {
+      id: '2',
+      status: 'CURRENT',
+      updated: '2014-9-24T04:06:47Z',
+      'media-types': [{ base: 'application/json', type: 'application/vnd.openstack.messaging-v2+json' }],
+      links: [{ href: '/v2/', rel: 'self' }],
+    },
+  ],
+};
+
+@Controller()
+export class VersionsController {
+  /** Zaqar answers its versions document with 300 Multiple Choices, without any headers needed. */
+  @Get()
+  @Unscoped()
+  @HttpCode(300)
+  versions() {
+    return VERSIONS;
+  }
+
+  @Get('v2/')
+  home() {
+    return HOME_DOCUMENT;
+  }
+}

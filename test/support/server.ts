@@ -1,0 +1,79 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import * as net from 'node:net';
+import * as path from 'node:path';
+
+/** A real server process started from the compiled build (dist/), as users run it. */
+export interface StartedServer {
+  url: string;
+  port: number;
+  process: ChildProcess;
+  /** Output so far, for failure messages. */
+  output(): string;
+  /** Sends a signal (SIGKILL for crash tests) and waits for the exit. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export interface ServerOptions {
+  storageUrl: string;
+  port?: number;
+  env?: Record<string, string>;
+}
+
+const MAIN = path.resolve(__dirname, '../../dist/src/main.js');
+const PING_HEADERS = { 'Client-ID': '3381af92-2b9e-11e3-b191-71861300734c', 'X-Project-ID': 'launcher' };
+
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as net.AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+export async function startServer(options: ServerOptions): Promise<StartedServer> {
+  const port = options.port ?? (await freePort());
+  const child = spawn(process.execPath, [MAIN], {
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      STORAGE_URL: options.storageUrl,
+      LOG_LEVEL: 'warn',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const url = `http://127.0.0.1:${port}`;
+  const server: StartedServer = {
+    url,
+    port,
+    process: child,
+    output: () => output,
+    async kill(signal: NodeJS.Signals = 'SIGTERM') {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill(signal);
+      await exited;
+    },
+  };
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`);
+    try {
+      // Zaqar requires Client-ID and X-Project-ID on every /v2 path, ping included
+      const res = await fetch(`${url}/v2/ping`, { headers: PING_HEADERS });
+      if (res.status === 204) return server;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await server.kill('SIGKILL');
+  throw new Error(`server did not answer /v2/ping within 20 s:\n${output}`);
+}
