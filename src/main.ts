@@ -15,10 +15,11 @@ function bodyLimit(settings: Settings): number {
 }
 
 export async function createApp(settings: Settings): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: bodyLimit(settings), ignoreTrailingSlash: true });
+  const adapter = new FastifyAdapter({ bodyLimit: bodyLimit(settings), routerOptions: { ignoreTrailingSlash: true } });
   const level = (process.env.LOG_LEVEL ?? 'log') as LogLevel;
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(settings), adapter, {
     logger: LOG_LEVELS.slice(0, Math.max(1, LOG_LEVELS.indexOf(level) + 1)),
+    bodyParser: false, // ours below reads every body
   });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRoute', (route) => ROUTES.add(route.url, route.method));
