@@ -1,0 +1,49 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DEFAULT_LIMITS } from './limits';
+import { loadSettings, SettingsError } from './settings';
+
+function confFile(text: string): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'zaqar-conf-')), 'zaqar.conf');
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+describe('settings', () => {
+  it('defaults to the embedded store on 127.0.0.1:8888 with Zaqar default limits', () => {
+    const settings = loadSettings({});
+    expect(settings).toMatchObject({ host: '127.0.0.1', port: 8888, storageUrl: 'sqlite:data/zaqar.db', redisUrl: undefined });
+    expect(settings.limits).toEqual(DEFAULT_LIMITS);
+  });
+
+  it("reads zaqar.conf's [transport] limits and wsgi bind/port under Zaqar's option names", () => {
+    const file = confFile(
+      '[DEFAULT]\nadmin_mode = True\n[drivers:transport:wsgi]\nbind = 0.0.0.0\nport = 9000\n' +
+        '[transport]\nmax_messages_per_page = 50\nmessage_delete_with_claim_id = True\n' +
+        'subscriber_types = http, https\nclient_id_uuid_safe = off\nunknown_option = 1\n',
+    );
+    const settings = loadSettings({ ZAQAR_CONFIG: file });
+    expect(settings.host).toBe('0.0.0.0');
+    expect(settings.port).toBe(9000);
+    expect(settings.limits).toMatchObject({
+      max_messages_per_page: 50,
+      message_delete_with_claim_id: true,
+      subscriber_types: ['http', 'https'],
+      client_id_uuid_safe: 'off',
+      max_claim_ttl: 43200,
+    });
+  });
+
+  it('lets environment variables win over the file', () => {
+    const file = confFile('[drivers:transport:wsgi]\nport = 9000\n');
+    expect(loadSettings({ ZAQAR_CONFIG: file, PORT: '7000' }).port).toBe(7000);
+  });
+
+  it('rejects a limit that is not an integer, naming the option', () => {
+    const file = confFile('[transport]\nmax_messages_per_page = many\n');
+    expect(() => loadSettings({ ZAQAR_CONFIG: file })).toThrow(
+      new SettingsError('[transport] max_messages_per_page must be an integer, not "many"'),
+    );
+  });
+});
