@@ -26,7 +26,9 @@ export async function createApp(settings: Settings): Promise<NestFastifyApplicat
   // Every body is read as JSON whatever its Content-Type says (as Zaqar does); handlers decide
   // whether a missing or malformed body matters, after the header checks Zaqar makes first.
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, parseJsonBody(body as string)));
+  fastify.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) =>
+    done(null, parseJsonBody(body as string)),
+  );
   app.enableShutdownHooks();
   return app;
 }

@@ -34,7 +34,12 @@ export class ClaimsController {
 
   @Patch(':claim')
   @HttpCode(204)
-  async renew(@Ctx() ctx: RequestContext, @Param('queue') queue: string, @Param('claim') claimId: string, @Body() body: unknown) {
+  async renew(
+    @Ctx() ctx: RequestContext,
+    @Param('queue') queue: string,
+    @Param('claim') claimId: string,
+    @Body() body: unknown,
+  ) {
     await this.claims.renew(ctx, queue, claimId, body);
   }
 

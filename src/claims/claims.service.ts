@@ -28,7 +28,13 @@ export class ClaimsService {
   }
 
   /** Claims up to `limit` messages; null when nothing was free (Zaqar answers 204 then). */
-  async create(ctx: RequestContext, queue: string, body: unknown, length: number | undefined, limit: number | undefined) {
+  async create(
+    ctx: RequestContext,
+    queue: string,
+    body: unknown,
+    length: number | undefined,
+    limit: number | undefined,
+  ) {
     const terms = length ? this.readTerms(body) : this.defaultTerms();
     this.checkTtl(terms.ttl);
     const max = this.limits.max_messages_per_claim_or_pop;

@@ -15,7 +15,9 @@ describe('Client-ID check', () => {
   it.each(['abc', '3381af92-2b9e-11e3-b191-71861300734', 'zz81af92-2b9e-11e3-b191-71861300734c'])(
     'rejects %s in strict mode',
     (id) => {
-      expect(() => checkClientId(id, DEFAULT_LIMITS)).toThrow(new BadRequest('Wrong UUID value', 'Malformed hexadecimal UUID.'));
+      expect(() => checkClientId(id, DEFAULT_LIMITS)).toThrow(
+        new BadRequest('Wrong UUID value', 'Malformed hexadecimal UUID.'),
+      );
     },
   );
 

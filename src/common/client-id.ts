@@ -15,6 +15,10 @@ export function checkClientId(clientId: string, limits: TransportLimits): void {
     }
     return;
   }
-  const hex = clientId.replace('urn:', '').replace('uuid:', '').replace(/^[{}]+|[{}]+$/g, '').replace(/-/g, '');
+  const hex = clientId
+    .replace('urn:', '')
+    .replace('uuid:', '')
+    .replace(/^[{}]+|[{}]+$/g, '')
+    .replace(/-/g, '');
   if (!/^[0-9a-fA-F]{32}$/.test(hex)) throw new BadRequest('Wrong UUID value', 'Malformed hexadecimal UUID.');
 }

@@ -42,7 +42,8 @@ export function parseMetadataPatch(document: unknown): MetadataChange[] {
     }
     const parsed: MetadataChange = { op: op as Operation, key: path[1] };
     if (op !== 'remove') {
-      if (!('value' in change)) throw new InvalidRequestBody(`Operation "${String(op)}" requires a member named "value".`);
+      if (!('value' in change))
+        throw new InvalidRequestBody(`Operation "${String(op)}" requires a member named "value".`);
       if (path[0].toLowerCase() !== 'metadata') {
         throw new InvalidRequestBody('The root of path must be metadata, e.g /metadata/key.');
       }

@@ -23,7 +23,14 @@ describe('query parameters', () => {
   });
 
   it('builds next-link query strings in the given order, skipping unset values', () => {
-    expect(toQueryString([['limit', 1], ['echo', true], ['x', undefined], ['marker', 'q 1']])).toBe('?limit=1&echo=true&marker=q%201');
+    expect(
+      toQueryString([
+        ['limit', 1],
+        ['echo', true],
+        ['x', undefined],
+        ['marker', 'q 1'],
+      ]),
+    ).toBe('?limit=1&echo=true&marker=q%201');
     expect(toQueryString([])).toBe('');
   });
 });

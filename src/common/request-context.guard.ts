@@ -43,7 +43,10 @@ export class RequestContextGuard implements CanActivate {
     if (project === undefined) throw new BadRequest('Project-Id Missing', 'The header X-PROJECT-ID was missing');
     const queue = (request.params as Record<string, string> | undefined)?.queue;
     if (queue !== undefined) checkQueueIdentification(queue, project);
-    const roles = (header(headers['x-roles']) ?? '').split(',').map((r) => r.trim()).filter(Boolean);
+    const roles = (header(headers['x-roles']) ?? '')
+      .split(',')
+      .map((r) => r.trim())
+      .filter(Boolean);
     request.zaqar = { project, clientId, roles };
     return true;
   }

@@ -13,7 +13,12 @@ function confFile(text: string): string {
 describe('settings', () => {
   it('defaults to the embedded store on 127.0.0.1:8888 with Zaqar default limits', () => {
     const settings = loadSettings({});
-    expect(settings).toMatchObject({ host: '127.0.0.1', port: 8888, storageUrl: 'sqlite:data/zaqar.db', redisUrl: undefined });
+    expect(settings).toMatchObject({
+      host: '127.0.0.1',
+      port: 8888,
+      storageUrl: 'sqlite:data/zaqar.db',
+      redisUrl: undefined,
+    });
     expect(settings.limits).toEqual(DEFAULT_LIMITS);
   });
 

@@ -40,11 +40,17 @@ function readLimits(section: Record<string, string>): TransportLimits {
     const where = `[transport] ${name}`;
     if (typeof current === 'number') assign[name] = toInt(where, raw);
     else if (typeof current === 'boolean') assign[name] = toBool(where, raw);
-    else if (Array.isArray(current)) assign[name] = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    else if (Array.isArray(current))
+      assign[name] = raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     else assign[name] = raw;
   }
   if (limits.client_id_uuid_safe !== 'strict' && limits.client_id_uuid_safe !== 'off') {
-    throw new SettingsError(`[transport] client_id_uuid_safe must be "strict" or "off", not "${limits.client_id_uuid_safe}"`);
+    throw new SettingsError(
+      `[transport] client_id_uuid_safe must be "strict" or "off", not "${limits.client_id_uuid_safe}"`,
+    );
   }
   return limits;
 }

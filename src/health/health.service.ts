@@ -1,6 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { CLAIM_STORE, ClaimStore, MESSAGE_STORE, MessageStore, QUEUE_STORE, QueueStore, QueueRef } from '../storage/storage.contract';
+import {
+  CLAIM_STORE,
+  ClaimStore,
+  MESSAGE_STORE,
+  MessageStore,
+  QUEUE_STORE,
+  QueueStore,
+  QueueRef,
+} from '../storage/storage.contract';
 
 interface OperationStatus {
   succeeded: boolean;
@@ -53,9 +61,22 @@ export class HealthService {
     const now = () => Date.now();
     await run('create_queue', () => this.queues.create(ref, {}, now()));
     const body = { event: 'health-check' };
-    const ids = (await run('post_messages', () => this.messages.post(ref, clientId, [{ body, ttl: 300, delay: 0 }, { body, ttl: 300, delay: 0 }], now()))) ?? [];
+    const ids =
+      (await run('post_messages', () =>
+        this.messages.post(
+          ref,
+          clientId,
+          [
+            { body, ttl: 300, delay: 0 },
+            { body, ttl: 300, delay: 0 },
+          ],
+          now(),
+        ),
+      )) ?? [];
     const claim = await run('claim_messages', () => this.claims.create(ref, { ttl: 60, grace: 60, limit: 1 }, now()));
-    await run('list_messages', () => this.messages.list(ref, { limit: 10, clientId, echo: true, includeClaimed: true, includeDelayed: true }, now()));
+    await run('list_messages', () =>
+      this.messages.list(ref, { limit: 10, clientId, echo: true, includeClaimed: true, includeDelayed: true }, now()),
+    );
     if (claim?.messages[0]) {
       const claimed = claim.messages[0].id;
       await run('delete_messages', () => this.messages.delete(ref, claimed, claim.claimId, now()));

@@ -19,7 +19,12 @@ export function ageOf(created: number, now: number): number {
 }
 
 /** A claimed message's href carries the claim id, so its holder can delete it with that link. */
-export function messageView(message: MessageRecord, queue: string, now: number, claimId = message.claimId): MessageView {
+export function messageView(
+  message: MessageRecord,
+  queue: string,
+  now: number,
+  claimId = message.claimId,
+): MessageView {
   const href = `${queuePath(queue)}/messages/${message.id}${claimId ? `?claim_id=${claimId}` : ''}`;
   return { id: message.id, href, ttl: message.ttl, age: ageOf(message.created, now), body: message.body };
 }

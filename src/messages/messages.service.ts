@@ -8,7 +8,15 @@ import { toQueryString } from '../common/query';
 import type { RequestContext } from '../common/request-context';
 import { isJsonObject, requireDocument } from '../common/request-body';
 import { postingPolicy, PostingPolicy } from '../queues/queue-metadata';
-import { DeleteOutcome, MESSAGE_STORE, MessageStore, NewMessage, QUEUE_STORE, QueueRef, QueueStore } from '../storage/storage.contract';
+import {
+  DeleteOutcome,
+  MESSAGE_STORE,
+  MessageStore,
+  NewMessage,
+  QUEUE_STORE,
+  QueueRef,
+  QueueStore,
+} from '../storage/storage.contract';
 import { ageOf, messageView, queuePath } from './message-view';
 
 export interface MessageListQuery {
@@ -216,6 +224,7 @@ const CLAIMED = 'This message is claimed; it cannot be deleted without a valid c
 const DELETE_REFUSALS: Partial<Record<DeleteOutcome, () => Error>> = {
   claimed: () => new Forbidden('Unable to delete', CLAIMED),
   'claimed-by-other': () => new Forbidden('Unable to delete', CLAIMED),
-  'not-claimed': () => new BadRequest('Unable to delete', 'A claim was specified, but the message is not currently claimed.'),
+  'not-claimed': () =>
+    new BadRequest('Unable to delete', 'A claim was specified, but the message is not currently claimed.'),
   'no-such-claim': () => new BadRequest('Unable to delete', 'The specified claim does not exist or has expired.'),
 };

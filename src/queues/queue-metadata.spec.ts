@@ -18,10 +18,19 @@ describe('reserved queue metadata', () => {
 
   it.each([
     [{ _default_message_ttl: 'x' }, '_default_message_ttl must be integer.'],
-    [{ _default_message_ttl: 59 }, '_default_message_ttl can not exceed 1209600 seconds, and must be at least 60 seconds long.'],
-    [{ _max_messages_post_size: 262145 }, '_max_messages_post_size can not exceed 262144,  and must be at least greater than 0.'],
+    [
+      { _default_message_ttl: 59 },
+      '_default_message_ttl can not exceed 1209600 seconds, and must be at least 60 seconds long.',
+    ],
+    [
+      { _max_messages_post_size: 262145 },
+      '_max_messages_post_size can not exceed 262144,  and must be at least greater than 0.',
+    ],
     [{ _max_claim_count: 1.5 }, '_max_claim_count must be integer.'],
-    [{ _dead_letter_queue_messages_ttl: 30 }, 'The TTL for a message may not exceed 1209600 seconds, and must be at least 60 seconds long.'],
+    [
+      { _dead_letter_queue_messages_ttl: 30 },
+      'The TTL for a message may not exceed 1209600 seconds, and must be at least 60 seconds long.',
+    ],
     [{ _default_message_delay: 901 }, 'The TTL can not exceed 900 seconds, and must be at least 0 seconds long.'],
     [{ _enable_encrypt_messages: 'yes' }, '_enable_encrypt_messages must be boolean.'],
   ])('rejects %j', (metadata, description) => {
@@ -39,7 +48,9 @@ describe('reserved queue metadata', () => {
 
   it('has a dead-letter policy only when both max claim count and queue are set', () => {
     expect(deadLetterPolicy({ _max_claim_count: 2 })).toBeUndefined();
-    expect(deadLetterPolicy({ _max_claim_count: 2, _dead_letter_queue: 'dlq', _dead_letter_queue_messages_ttl: 600 })).toEqual({
+    expect(
+      deadLetterPolicy({ _max_claim_count: 2, _dead_letter_queue: 'dlq', _dead_letter_queue_messages_ttl: 600 }),
+    ).toEqual({
       maxClaimCount: 2,
       queue: 'dlq',
       ttl: 600,

@@ -84,7 +84,10 @@ export function postingPolicy(metadata: Metadata, limits: TransportLimits): Post
   return {
     defaultTtl: (metadata._default_message_ttl as number) || limits.default_message_ttl,
     defaultDelay: (metadata._default_message_delay as number) || limits.default_message_delay,
-    maxPostSize: isInt(queueMax) && queueMax > 0 ? Math.min(queueMax, limits.max_messages_post_size) : limits.max_messages_post_size,
+    maxPostSize:
+      isInt(queueMax) && queueMax > 0
+        ? Math.min(queueMax, limits.max_messages_post_size)
+        : limits.max_messages_post_size,
   };
 }
 

@@ -41,7 +41,12 @@ export class QueuesController {
   }
 
   @Patch(':queue')
-  update(@Ctx() ctx: RequestContext, @Param('queue') queue: string, @Body() body: unknown, @Headers() headers: RequestHeaders) {
+  update(
+    @Ctx() ctx: RequestContext,
+    @Param('queue') queue: string,
+    @Body() body: unknown,
+    @Headers() headers: RequestHeaders,
+  ) {
     const mediaType = headers['content-type']?.split(';')[0].trim();
     if (mediaType !== JSON_PATCH_MEDIA_TYPE) {
       throw new UnsupportedMediaType(`Accepted media type for PATCH: ${JSON_PATCH_MEDIA_TYPE}.`, {
@@ -64,7 +69,12 @@ export class QueuesController {
 
   @Post(':queue/purge')
   @HttpCode(204)
-  async purge(@Ctx() ctx: RequestContext, @Param('queue') queue: string, @Body() body: unknown, @Headers() headers: RequestHeaders) {
+  async purge(
+    @Ctx() ctx: RequestContext,
+    @Param('queue') queue: string,
+    @Body() body: unknown,
+    @Headers() headers: RequestHeaders,
+  ) {
     await this.queues.purge(ctx, queue, body, contentLength(headers));
   }
 }

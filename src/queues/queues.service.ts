@@ -7,7 +7,14 @@ import { toQueryString } from '../common/query';
 import type { RequestContext } from '../common/request-context';
 import { requireDocument, requireObject } from '../common/request-body';
 import { ageOf, queuePath } from '../messages/message-view';
-import { MESSAGE_STORE, Metadata, MessageRecord, MessageStore, QUEUE_STORE, QueueStore } from '../storage/storage.contract';
+import {
+  MESSAGE_STORE,
+  Metadata,
+  MessageRecord,
+  MessageStore,
+  QUEUE_STORE,
+  QueueStore,
+} from '../storage/storage.contract';
 import { checkReservedMetadata, reservedDefaults, withReservedDefaults } from './queue-metadata';
 
 export interface QueueListQuery {
@@ -73,9 +80,7 @@ export class QueuesService {
       ...(detailed ? { metadata: withReservedDefaults(q.metadata ?? {}, this.limits) } : {}),
     }));
     const marker = listed.length ? listed[listed.length - 1].name : query.marker;
-    const links = queues.length
-      ? [{ rel: 'next', href: '/v2/queues' + nextQuery(query, marker) }]
-      : [];
+    const links = queues.length ? [{ rel: 'next', href: '/v2/queues' + nextQuery(query, marker) }] : [];
     const count = query.withCount ? await this.queues.count(ctx.project) : 0;
     return count ? { queues, links, count } : { queues, links };
   }

@@ -23,7 +23,9 @@ export class StorageModule {
     const scheme = url.slice(0, url.indexOf(':'));
     const provider = PROVIDERS[scheme];
     if (!provider) {
-      throw new UnknownStorageScheme(`STORAGE_URL scheme "${scheme}" is not one of: ${Object.keys(PROVIDERS).join(', ')}`);
+      throw new UnknownStorageScheme(
+        `STORAGE_URL scheme "${scheme}" is not one of: ${Object.keys(PROVIDERS).join(', ')}`,
+      );
     }
     const fromDriver = (token: symbol, pick: (driver: StorageDriver) => unknown) => ({
       provide: token,

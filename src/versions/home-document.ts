@@ -51,7 +51,9 @@ function describe(rel: Rel) {
   );
   const hints: Record<string, unknown> = { allow: rel.allow, formats: { 'application/json': {} } };
   if (rel.acceptsPost) hints['accept-post'] = ['application/json'];
-  const target = Object.keys(hrefVars).length ? { 'href-template': rel.template, 'href-vars': hrefVars } : { href: rel.template };
+  const target = Object.keys(hrefVars).length
+    ? { 'href-template': rel.template, 'href-vars': hrefVars }
+    : { href: rel.template };
   return { ...target, hints };
 }
 

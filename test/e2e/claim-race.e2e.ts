@@ -5,61 +5,69 @@ import { startServer, StartedServer } from '../support/server';
 const MESSAGES = 2000;
 const CLAIMERS = 8;
 
-describe.each(BACKENDS)(`claims raced by ${CLAIMERS} workers across two server processes on %s`, (_name, makeBackend) => {
-  let backend: TestBackend;
-  const servers: StartedServer[] = [];
+describe.each(BACKENDS)(
+  `claims raced by ${CLAIMERS} workers across two server processes on %s`,
+  (_name, makeBackend) => {
+    let backend: TestBackend;
+    const servers: StartedServer[] = [];
 
-  beforeAll(async () => {
-    backend = await makeBackend();
-    servers.push(await startServer({ storageUrl: backend.url }));
-    servers.push(await startServer({ storageUrl: backend.url }));
-  });
+    beforeAll(async () => {
+      backend = await makeBackend();
+      servers.push(await startServer({ storageUrl: backend.url }));
+      servers.push(await startServer({ storageUrl: backend.url }));
+    });
 
-  afterAll(async () => {
-    await Promise.all(servers.map((s) => s.kill()));
-    await backend?.drop();
-  });
+    afterAll(async () => {
+      await Promise.all(servers.map((s) => s.kill()));
+      await backend?.drop();
+    });
 
-  it(`delivers each of ${MESSAGES} messages to exactly one claimer while claims are valid`, async () => {
-    const producer = new ApiClient(servers[0].url);
-    const queue = 'race';
-    for (let batch = 0; batch < MESSAGES / 10; batch += 20) {
-      await Promise.all(
-        Array.from({ length: 20 }, async (_, i) => {
-          const messages = Array.from({ length: 10 }, (_, j) => ({ body: { n: (batch + i) * 10 + j }, ttl: 600 }));
-          const res = await producer.with({ baseUrl: servers[i % 2].url }).request('POST', `/v2/queues/${queue}/messages`, { messages });
-          expect(res.status).toBe(201);
-        }),
-      );
-    }
-
-    const deliveries: number[] = [];
-    const claimer = async (worker: number) => {
-      const client = producer.with({ baseUrl: servers[worker % 2].url });
-      for (let emptyClaims = 0; emptyClaims < 3; ) {
-        const claim = await client.request('POST', `/v2/queues/${queue}/claims?limit=10`, { ttl: 300, grace: 60 });
-        if (claim.status === 204) {
-          emptyClaims++;
-          continue;
-        }
-        expect(claim.status).toBe(201);
-        emptyClaims = 0;
-        for (const message of claim.body.messages) {
-          deliveries.push(message.body.n);
-          const claimId = new URL(message.href, 'http://x').searchParams.get('claim_id');
-          const deleted = await client.request('DELETE', `/v2/queues/${queue}/messages/${idFromHref(message.href)}?claim_id=${claimId}`);
-          expect(deleted.status).toBe(204);
-        }
+    it(`delivers each of ${MESSAGES} messages to exactly one claimer while claims are valid`, async () => {
+      const producer = new ApiClient(servers[0].url);
+      const queue = 'race';
+      for (let batch = 0; batch < MESSAGES / 10; batch += 20) {
+        await Promise.all(
+          Array.from({ length: 20 }, async (_, i) => {
+            const messages = Array.from({ length: 10 }, (_, j) => ({ body: { n: (batch + i) * 10 + j }, ttl: 600 }));
+            const res = await producer
+              .with({ baseUrl: servers[i % 2].url })
+              .request('POST', `/v2/queues/${queue}/messages`, { messages });
+            expect(res.status).toBe(201);
+          }),
+        );
       }
-    };
-    await Promise.all(Array.from({ length: CLAIMERS }, (_, worker) => claimer(worker)));
 
-    const counts = new Map<number, number>();
-    for (const n of deliveries) counts.set(n, (counts.get(n) ?? 0) + 1);
-    const duplicated = [...counts].filter(([, c]) => c > 1);
-    expect(duplicated).toEqual([]);
-    expect(counts.size).toBe(MESSAGES);
-    const stats = await producer.request('GET', `/v2/queues/${queue}/stats`);
-    expect(stats.body.messages.total).toBe(0);
-  });
-});
+      const deliveries: number[] = [];
+      const claimer = async (worker: number) => {
+        const client = producer.with({ baseUrl: servers[worker % 2].url });
+        for (let emptyClaims = 0; emptyClaims < 3;) {
+          const claim = await client.request('POST', `/v2/queues/${queue}/claims?limit=10`, { ttl: 300, grace: 60 });
+          if (claim.status === 204) {
+            emptyClaims++;
+            continue;
+          }
+          expect(claim.status).toBe(201);
+          emptyClaims = 0;
+          for (const message of claim.body.messages) {
+            deliveries.push(message.body.n);
+            const claimId = new URL(message.href, 'http://x').searchParams.get('claim_id');
+            const deleted = await client.request(
+              'DELETE',
+              `/v2/queues/${queue}/messages/${idFromHref(message.href)}?claim_id=${claimId}`,
+            );
+            expect(deleted.status).toBe(204);
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: CLAIMERS }, (_, worker) => claimer(worker)));
+
+      const counts = new Map<number, number>();
+      for (const n of deliveries) counts.set(n, (counts.get(n) ?? 0) + 1);
+      const duplicated = [...counts].filter(([, c]) => c > 1);
+      expect(duplicated).toEqual([]);
+      expect(counts.size).toBe(MESSAGES);
+      const stats = await producer.request('GET', `/v2/queues/${queue}/stats`);
+      expect(stats.body.messages.total).toBe(0);
+    });
+  },
+);

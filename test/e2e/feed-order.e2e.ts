@@ -30,7 +30,10 @@ describe.each(BACKENDS)('the feed under concurrent producers on two server proce
     const producer = async (p: number) => {
       const client = base.with({ baseUrl: servers[p % 2].url });
       for (let b = 0; b < BATCHES; b++) {
-        const messages = Array.from({ length: PER_BATCH }, (_, i) => ({ body: { p, seq: b * PER_BATCH + i }, ttl: 600 }));
+        const messages = Array.from({ length: PER_BATCH }, (_, i) => ({
+          body: { p, seq: b * PER_BATCH + i },
+          ttl: 600,
+        }));
         const res = await client.request('POST', `/v2/queues/${queue}/messages`, { messages });
         expect(res.status).toBe(201);
       }

@@ -29,7 +29,11 @@ describe.each(RUNNERS)('the expiry sweep as a %s', (_name, redisUrl) => {
     app = await NestFactory.createApplicationContext(
       {
         module: class SweepTestModule {},
-        imports: [SettingsModule.forRoot(settings), StorageModule.forRoot(settings.storageUrl), JobsModule.forRoot(settings)],
+        imports: [
+          SettingsModule.forRoot(settings),
+          StorageModule.forRoot(settings.storageUrl),
+          JobsModule.forRoot(settings),
+        ],
       },
       { logger: ['error'] },
     );
@@ -50,7 +54,15 @@ describe.each(RUNNERS)('the expiry sweep as a %s', (_name, redisUrl) => {
     const messages = app.get<MessageStore>(MESSAGE_STORE);
     const ref = { project: 'sweep', queue: 'q' };
     const hourAgo = Date.now() - 3_600_000;
-    await messages.post(ref, 'client', [{ body: 'old', ttl: 60, delay: 0 }, { body: 'old', ttl: 60, delay: 0 }], hourAgo);
+    await messages.post(
+      ref,
+      'client',
+      [
+        { body: 'old', ttl: 60, delay: 0 },
+        { body: 'old', ttl: 60, delay: 0 },
+      ],
+      hourAgo,
+    );
     await messages.post(ref, 'client', [{ body: 'live', ttl: 3600, delay: 0 }], Date.now());
 
     const file = backend.url.slice('sqlite:'.length);

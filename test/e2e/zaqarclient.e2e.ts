@@ -25,9 +25,13 @@ describe.each(BACKENDS)('python-zaqarclient against our server on %s', (_name, m
 
   it('creates a queue, posts, lists, claims, deletes with the claim, reads stats and deletes the queue', async () => {
     const queue = `client-${randomUUID().slice(0, 8)}`;
-    const { stdout } = await run(PYTHON, [path.join(__dirname, 'zaqarclient', 'drive.py'), server.url, `p-${randomUUID()}`, queue], {
-      timeout: 60_000,
-    });
+    const { stdout } = await run(
+      PYTHON,
+      [path.join(__dirname, 'zaqarclient', 'drive.py'), server.url, `p-${randomUUID()}`, queue],
+      {
+        timeout: 60_000,
+      },
+    );
     const seen = JSON.parse(stdout);
     expect(seen.metadata).toMatchObject({ owner: 'e2e', _default_message_ttl: 300 });
     expect(seen.queues).toEqual([queue]);

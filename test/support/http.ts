@@ -8,7 +8,11 @@ export class ApiClient {
     readonly clientId: string = randomUUID(),
   ) {}
 
-  async request(method: string, path: string, body?: unknown): Promise<{ status: number; body: any; headers: Headers }> {
+  async request(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: any; headers: Headers }> {
     const res = await fetch(this.baseUrl + path, {
       method,
       headers: { 'Content-Type': 'application/json', 'X-Project-ID': this.project, 'Client-ID': this.clientId },
