@@ -20,7 +20,9 @@ export interface ServerOptions {
   env?: Record<string, string>;
 }
 
-const MAIN = path.resolve(__dirname, '../../dist/src/main.js');
+// two levels up is the repository, or dist/ when this file runs compiled
+const UP = path.resolve(__dirname, '../..');
+const MAIN = path.join(path.basename(UP) === 'dist' ? path.dirname(UP) : UP, 'dist/src/main.js');
 const PING_HEADERS = { 'Client-ID': '3381af92-2b9e-11e3-b191-71861300734c', 'X-Project-ID': 'launcher' };
 
 export async function freePort(): Promise<number> {

@@ -1,0 +1,88 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * The SQLite schema, applied at open. `PRAGMA user_version` records which version a file has; each
+ * entry of MIGRATIONS brings a file from version i to i + 1, so a newer build upgrades an older
+ * file in place and an older build refuses a newer file rather than misreading it.
+ *
+ * Times are ms since the epoch, TTLs seconds. Everything is keyed by (project, queue) first, so each
+ * query is a range scan inside one queue and nothing can leak across projects.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE IF NOT EXISTS queues (
+    project   TEXT    NOT NULL,
+    name      TEXT    NOT NULL,
+    metadata  TEXT    NOT NULL,          -- JSON object
+    created   INTEGER NOT NULL,
+    last_seq  INTEGER NOT NULL DEFAULT 0, -- highest message seq ever given in this queue
+    msg_count INTEGER NOT NULL DEFAULT 0, -- message rows, live or expired but not yet swept
+    PRIMARY KEY (project, name)
+  ) WITHOUT ROWID;
+
+  -- The last seq of deleted queues: a queue created again under the same name continues after it, so
+  -- a marker handed out before the delete never hides the new queue's messages.
+  CREATE TABLE IF NOT EXISTS retired_queues (
+    project  TEXT    NOT NULL,
+    name     TEXT    NOT NULL,
+    last_seq INTEGER NOT NULL,
+    PRIMARY KEY (project, name)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE IF NOT EXISTS messages (
+    project       TEXT    NOT NULL,
+    queue         TEXT    NOT NULL,
+    seq           INTEGER NOT NULL,      -- per-queue order; the paging marker
+    id            TEXT    NOT NULL,      -- UUID, what clients see
+    client_id     TEXT    NOT NULL,
+    body          TEXT    NOT NULL,      -- JSON
+    ttl           INTEGER NOT NULL,      -- seconds; raised by a claim's grace
+    created       INTEGER NOT NULL,
+    expires       INTEGER NOT NULL,      -- live while expires > now
+    delay_until   INTEGER NOT NULL,      -- hidden while delay_until > now
+    claim_id      TEXT,                  -- held while claim_id IS NOT NULL AND claim_expires > now
+    claim_expires INTEGER,
+    claim_count   INTEGER NOT NULL DEFAULT 0
+  );
+  -- list, claim, pop, stats: range scans in seq order inside one queue.
+  CREATE UNIQUE INDEX IF NOT EXISTS messages_queue_seq ON messages (project, queue, seq);
+  CREATE UNIQUE INDEX IF NOT EXISTS messages_queue_id ON messages (project, queue, id);
+  -- claim get, renew, release: a claim's messages.
+  CREATE INDEX IF NOT EXISTS messages_claim ON messages (project, queue, claim_id) WHERE claim_id IS NOT NULL;
+  -- stats: claimed = entries with claim_expires > now, counted in the index alone. (claim_expires is
+  -- set and cleared together with claim_id.)
+  CREATE INDEX IF NOT EXISTS messages_claimed ON messages (project, queue, claim_expires, expires)
+    WHERE claim_expires IS NOT NULL;
+  -- stats: total = queues.msg_count minus the expired rows not swept yet; sweep finds those rows here.
+  CREATE INDEX IF NOT EXISTS messages_queue_expires ON messages (project, queue, expires);
+
+  CREATE TABLE IF NOT EXISTS claims (
+    project TEXT    NOT NULL,
+    queue   TEXT    NOT NULL,
+    id      TEXT    NOT NULL,
+    ttl     INTEGER NOT NULL,
+    grace   INTEGER NOT NULL,
+    updated INTEGER NOT NULL,
+    expires INTEGER NOT NULL,
+    PRIMARY KEY (project, queue, id)
+  ) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS claims_expires ON claims (expires);
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function applySchema(db: Database.Database): void {
+  const migrate = db.transaction(() => {
+    // Read inside the (immediate) transaction so two processes opening one file do not both migrate.
+    const current = db.pragma('user_version', { simple: true }) as number;
+    if (current > SCHEMA_VERSION) {
+      throw new Error(`SQLite database has schema version ${current}, newer than this build's ${SCHEMA_VERSION}`);
+    }
+    for (let version = current; version < SCHEMA_VERSION; version++) {
+      db.exec(MIGRATIONS[version]);
+    }
+    if (current !== SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  });
+  migrate.immediate();
+}

@@ -1,0 +1,159 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { ClaimStore, MessageStore, QueueStore, StorageDriver, SweepResult } from '../storage.contract';
+import { GroupCommit, type Transact } from './group-commit';
+import { prepareQueueCounters, type QueueCounters } from './queue-counters';
+import { applySchema } from './schema';
+import { SqliteClaimStore } from './sqlite-claim.store';
+import { SqliteMessageStore } from './sqlite-message.store';
+import { SqliteQueueStore } from './sqlite-queue.store';
+import { parseSqliteUrl } from './sqlite-url';
+
+/** Rows a sweep deletes per transaction: an expiry wave must not hold the event loop for long. */
+const SWEEP_CHUNK = 2000;
+/** Queues a sweep visits per transaction. */
+const SWEEP_QUEUES = 200;
+/** A group of writes this large commits without waiting for the end of the turn. */
+const MAX_GROUP = 1000;
+/** Failures of the database itself, not of one operation: retrying a group's writes one by one cannot help. */
+const DATABASE_FAILURE = /^SQLITE_(BUSY|LOCKED|FULL|IOERR|CORRUPT|NOTADB|READONLY|CANTOPEN|NOMEM|PROTOCOL)/;
+
+/**
+ * Opens (creating if needed) the SQLite database the URL names, e.g. `sqlite:data/zaqar.db`.
+ * Usable outside Nest's DI: a pooling layer opens one driver per pool.
+ */
+export async function openSqliteDriver(url: string): Promise<StorageDriver> {
+  const location = parseSqliteUrl(url);
+  if (!location.memory) mkdirSync(dirname(location.path), { recursive: true });
+  const db = new Database(location.path);
+  try {
+    // Another process may hold the write lock (one file, several server processes): wait for it.
+    db.pragma('busy_timeout = 5000');
+    if (!location.memory) db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${location.synchronous}`);
+    db.pragma('temp_store = MEMORY');
+    db.pragma('cache_size = -65536');
+    // A burst can grow the WAL; give the space back after the next checkpoint.
+    db.pragma('journal_size_limit = 67108864');
+    applySchema(db);
+    return new SqliteDriver(db, location.groupCommitMs);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+interface QueueKey {
+  project: string;
+  name: string;
+}
+
+class SqliteDriver implements StorageDriver {
+  readonly queues: QueueStore;
+  readonly messages: MessageStore;
+  readonly claims: ClaimStore;
+  private readonly writes: GroupCommit;
+  private readonly counters: QueueCounters;
+  private readonly queuesFrom: Database.Statement;
+  private readonly queuesAfter: Database.Statement;
+  private readonly sweepQueue: Database.Statement;
+  private readonly sweepClaims: Database.Statement;
+  private readonly selectOne: Database.Statement;
+  private closed = false;
+
+  constructor(
+    private readonly db: Database.Database,
+    groupCommitMs: number,
+  ) {
+    // IMMEDIATE: take the write lock at BEGIN, so a second process waits at the start instead of
+    // failing with SQLITE_BUSY when a read transaction tries to upgrade.
+    const tx = db.transaction((body: () => unknown) => body());
+    const transact: Transact = (body) => tx.immediate(body) as ReturnType<typeof body>;
+    this.writes = new GroupCommit(transact, {
+      windowMs: groupCommitMs,
+      maxBatch: MAX_GROUP,
+      retryAlone: (error) => !(error instanceof Database.SqliteError && DATABASE_FAILURE.test(error.code)),
+    });
+    this.queues = new SqliteQueueStore(db, this.writes);
+    this.messages = new SqliteMessageStore(db, this.writes);
+    this.claims = new SqliteClaimStore(db, this.writes);
+    this.counters = prepareQueueCounters(db);
+    this.queuesFrom = db.prepare(
+      'SELECT project, name FROM queues WHERE (project, name) >= (?, ?) ORDER BY project, name LIMIT ?',
+    );
+    this.queuesAfter = db.prepare(
+      'SELECT project, name FROM queues WHERE (project, name) > (?, ?) ORDER BY project, name LIMIT ?',
+    );
+    this.sweepQueue = db.prepare(
+      `DELETE FROM messages WHERE rowid IN (
+         SELECT rowid FROM messages INDEXED BY messages_queue_expires
+          WHERE project = ? AND queue = ? AND expires <= ? LIMIT ?)`,
+    );
+    this.sweepClaims = db.prepare(
+      `DELETE FROM claims WHERE (project, queue, id) IN
+         (SELECT project, queue, id FROM claims WHERE expires <= ? LIMIT ?)`,
+    );
+    this.selectOne = db.prepare('SELECT 1').pluck();
+  }
+
+  /**
+   * Walks the queues in key order, deleting each one's expired messages (found in
+   * messages_queue_expires, so the per-queue row counts stay exact) in steps of at most SWEEP_CHUNK
+   * rows. Each step is its own commit group, so requests are served between steps.
+   */
+  async sweep(now: number): Promise<SweepResult> {
+    const result: SweepResult = { messages: 0, claims: 0 };
+    let cursor: QueueKey = { project: '', name: '' };
+    let inclusive = true;
+    for (;;) {
+      // The step reports what it removed rather than adding to `result` itself: a step may run twice
+      // if its commit group fails (see GroupCommit).
+      const step = await this.writes.submit(() => {
+        let budget = SWEEP_CHUNK;
+        const page = (inclusive ? this.queuesFrom : this.queuesAfter).all(
+          cursor.project,
+          cursor.name,
+          SWEEP_QUEUES,
+        ) as QueueKey[];
+        for (const queue of page) {
+          const ref = { project: queue.project, queue: queue.name };
+          const removed = this.sweepQueue.run(queue.project, queue.name, now, budget).changes;
+          this.counters.remove(ref, removed);
+          budget -= removed;
+          // Out of budget: this queue may hold more, so the next step starts at it again.
+          if (budget === 0) return { removed: SWEEP_CHUNK, next: queue, inclusive: true, done: false };
+        }
+        const last = page[page.length - 1];
+        return { removed: SWEEP_CHUNK - budget, next: last, inclusive: false, done: page.length < SWEEP_QUEUES };
+      });
+      result.messages += step.removed;
+      if (step.done) break;
+      cursor = step.next;
+      inclusive = step.inclusive;
+    }
+    for (;;) {
+      const removed = await this.writes.submit(() => this.sweepClaims.run(now, SWEEP_CHUNK).changes);
+      result.claims += removed;
+      if (removed < SWEEP_CHUNK) break;
+    }
+    return result;
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      return this.selectOne.get() === 1;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.writes.close();
+    // No ANALYZE / PRAGMA optimize: the statements are written for the plans they should take, and
+    // statistics gathered on a skewed moment could steer the planner elsewhere.
+    this.db.close();
+  }
+}

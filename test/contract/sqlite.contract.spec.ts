@@ -1,0 +1,229 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { SCHEMA_VERSION } from '../../src/storage/sqlite/schema';
+import { openSqliteDriver } from '../../src/storage/sqlite/sqlite.driver';
+import type { QueueRef, StorageDriver } from '../../src/storage/storage.contract';
+import { describeStorageContract } from './storage-contract';
+
+const dir = mkdtempSync(join(tmpdir(), 'zaqar-sqlite-contract-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// A subdirectory that does not exist yet: opening must create it.
+describeStorageContract('sqlite', () => openSqliteDriver(`sqlite:${join(dir, 'data', 'zaqar.db')}`));
+
+describe('sqlite provider', () => {
+  const now = Date.now();
+  const ref: QueueRef = { project: 'p', queue: 'q' };
+  const message = (body: unknown) => ({ body, ttl: 300, delay: 0 });
+  let n = 0;
+  const freshFile = () => join(dir, `own-${++n}`, 'zaqar.db');
+
+  async function listAll(driver: StorageDriver, queue = ref) {
+    const page = await driver.messages.list(
+      queue,
+      { limit: 100, clientId: 'reader', echo: true, includeClaimed: true, includeDelayed: true },
+      now,
+    );
+    return page.messages.map((m) => m.body);
+  }
+
+  it('a resolved post is on disk: it survives closing and reopening the file', async () => {
+    const file = freshFile();
+    const first = await openSqliteDriver(`sqlite:${file}`);
+    await first.queues.create(ref, { kept: 1 }, now);
+    await first.messages.post(ref, 'c', [message('a'), message('b')], now);
+    await first.close();
+
+    const second = await openSqliteDriver(`sqlite:${file}`);
+    try {
+      expect(await second.queues.getMetadata(ref)).toEqual({ kept: 1 });
+      expect(await listAll(second)).toEqual(['a', 'b']);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('posts arriving together keep arrival order and each gets consecutive seqs', async () => {
+    const driver = await openSqliteDriver(`sqlite:${freshFile()}`);
+    try {
+      await Promise.all([
+        driver.messages.post(ref, 'a', [message('a1'), message('a2'), message('a3')], now),
+        driver.messages.post(ref, 'b', [message('b1')], now),
+        driver.messages.post(ref, 'c', [message('c1'), message('c2')], now),
+      ]);
+      const markers: (string | null)[] = [];
+      let marker: string | undefined;
+      for (;;) {
+        const page = await driver.messages.list(
+          ref,
+          { marker, limit: 1, clientId: 'reader', echo: false, includeClaimed: false, includeDelayed: false },
+          now,
+        );
+        if (page.messages.length === 0) break;
+        markers.push(page.marker);
+        marker = page.marker!;
+      }
+      expect(markers).toEqual(['1', '2', '3', '4', '5', '6']);
+      expect(await listAll(driver)).toEqual(['a1', 'a2', 'a3', 'b1', 'c1', 'c2']);
+    } finally {
+      await driver.close();
+    }
+  });
+
+  it('a post larger than one multi-row INSERT keeps its order', async () => {
+    const driver = await openSqliteDriver(`sqlite:${freshFile()}`);
+    try {
+      const bodies = Array.from({ length: 75 }, (_, i) => i);
+      const ids = await driver.messages.post(ref, 'c', bodies.map(message), now);
+      expect(await listAll(driver)).toEqual(bodies);
+      expect((await driver.messages.getMany(ref, [ids[74], ids[0], ids[40]], now)).map((m) => m.body)).toEqual([
+        0, 40, 74,
+      ]);
+    } finally {
+      await driver.close();
+    }
+  });
+
+  it('a post that fails is rejected alone; the posts grouped with it are committed', async () => {
+    const driver = await openSqliteDriver(`sqlite:${freshFile()}`);
+    try {
+      const outcomes = await Promise.allSettled([
+        driver.messages.post(ref, 'c', [message('before')], now),
+        // NaN binds as NULL and breaks a NOT NULL constraint inside the shared transaction.
+        driver.messages.post(ref, 'c', [{ body: 'bad', ttl: Number.NaN, delay: 0 }], now),
+        driver.messages.post(ref, 'c', [message('after')], now),
+      ]);
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(await listAll(driver)).toEqual(['before', 'after']);
+    } finally {
+      await driver.close();
+    }
+  });
+
+  it('many posts in one burst all land, in order', async () => {
+    const driver = await openSqliteDriver(`sqlite:${freshFile()}`);
+    try {
+      const bodies = Array.from({ length: 2500 }, (_, i) => i);
+      await Promise.all(bodies.map((i) => driver.messages.post(ref, 'c', [message(i)], now)));
+      const page = await driver.messages.list(
+        ref,
+        { limit: 3000, clientId: 'reader', echo: false, includeClaimed: false, includeDelayed: false },
+        now,
+      );
+      expect(page.messages.map((m) => m.body)).toEqual(bodies);
+    } finally {
+      await driver.close();
+    }
+  });
+
+  it('two drivers on one file see each other’s writes and never share a claimed message', async () => {
+    const file = freshFile();
+    const one = await openSqliteDriver(`sqlite:${file}`);
+    const two = await openSqliteDriver(`sqlite:${file}`);
+    try {
+      await one.messages.post(
+        ref,
+        'c',
+        Array.from({ length: 10 }, (_, i) => message(i)),
+        now,
+      );
+      const claims = await Promise.all(
+        [one, two, one, two, one].map((d) => d.claims.create(ref, { ttl: 60, grace: 60, limit: 3 }, now)),
+      );
+      const ids = claims.flatMap((c) => c.messages.map((m) => m.id));
+      expect(ids).toHaveLength(10);
+      expect(new Set(ids).size).toBe(10);
+    } finally {
+      await one.close();
+      await two.close();
+    }
+  });
+
+  it('opening records the schema version and refuses a file from a newer schema', async () => {
+    const file = freshFile();
+    await (await openSqliteDriver(`sqlite:${file}`)).close();
+    const raw = new Database(file);
+    expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    raw.close();
+    await expect(openSqliteDriver(`sqlite:${file}`)).rejects.toThrow(/newer than this build/);
+  });
+
+  it('every prepared statement searches an index: no table scan, no sort of a whole queue', async () => {
+    const file = freshFile();
+    const driver = await openSqliteDriver(`sqlite:${file}`);
+    // Exercise the lazily prepared multi-row inserts too.
+    await driver.messages.post(ref, 'c', [message(1)], now);
+    await driver.messages.post(
+      ref,
+      'c',
+      Array.from({ length: 40 }, (_, i) => message(i)),
+      now,
+    );
+    const raw = new Database(file, { readonly: true });
+    try {
+      const StatementClass = Object.getPrototypeOf(raw.prepare('SELECT 1')).constructor;
+      const sources = new Set<string>();
+      const collect = (value: unknown) => {
+        if (value instanceof StatementClass) sources.add((value as Database.Statement).source);
+        if (value instanceof Map) for (const v of value.values()) collect(v);
+      };
+      for (const holder of [driver, driver.queues, driver.messages, driver.claims]) {
+        for (const value of Object.values(holder)) collect(value);
+      }
+      expect(sources.size).toBeGreaterThan(30);
+
+      for (const source of sources) {
+        const names = [...new Set(source.match(/@\w+/g) ?? [])].map((n) => n.slice(1));
+        const params =
+          names.length > 0
+            ? [Object.fromEntries(names.map((n) => [n, null]))]
+            : new Array((source.match(/\?/g) ?? []).length).fill(null);
+        const plan = (raw.prepare(`EXPLAIN QUERY PLAN ${source}`).all(...params) as { detail: string }[])
+          .map((row) => row.detail)
+          .join(' | ');
+        const context = `${source}\n  → ${plan}`;
+        if (process.env.SHOW_PLANS) console.log(context);
+        expect({ context, scan: /\bSCAN (messages|queues|claims)\b/.test(plan) }).toEqual({ context, scan: false });
+        // Sorting is fine for the few rows found by id or claim, never for a walk of the queue.
+        const sortsFew = /INDEXED BY messages_(queue_id|claim)\b/.test(source);
+        expect({ context, sorts: !sortsFew && plan.includes('TEMP B-TREE') }).toEqual({ context, sorts: false });
+      }
+    } finally {
+      raw.close();
+      await driver.close();
+    }
+  });
+
+  it('sqlite::memory: gives a private working database', async () => {
+    const driver = await openSqliteDriver('sqlite::memory:');
+    try {
+      await driver.messages.post(ref, 'c', [message('m')], now);
+      expect(await listAll(driver)).toEqual(['m']);
+      expect(await driver.ping()).toBe(true);
+    } finally {
+      await driver.close();
+    }
+  });
+
+  it('close commits queued writes; afterwards writes are refused and ping answers false', async () => {
+    const file = freshFile();
+    const driver = await openSqliteDriver(`sqlite:${file}`);
+    const queued = driver.messages.post(ref, 'c', [message('queued')], now);
+    await driver.close();
+    await expect(queued).resolves.toHaveLength(1);
+    await expect(driver.messages.post(ref, 'c', [message('late')], now)).rejects.toThrow(/closed/);
+    expect(await driver.ping()).toBe(false);
+    await driver.close();
+
+    const reopened = await openSqliteDriver(`sqlite:${file}`);
+    try {
+      expect(await listAll(reopened)).toEqual(['queued']);
+    } finally {
+      await reopened.close();
+    }
+  });
+});
