@@ -1,0 +1,53 @@
+/**
+ * The rules Zaqar 15 registers in code (zaqar/common/policies/*.py). oslo.policy adds each one the
+ * policy file does not mention, so an operator's file only needs the rules it changes; an action
+ * in neither place falls back to the file's `default` rule, if any, and is otherwise denied.
+ * Zaqar leaves every project-scoped action open ('') and keeps pools, the flavor writes and the
+ * detailed health report for `role:admin`.
+ */
+export const ZAQAR_DEFAULT_POLICY: Readonly<Record<string, string>> = {
+  context_is_admin: 'role:admin',
+  admin_or_owner: 'is_admin:True or project_id:%(project_id)s',
+  'claims:create': '',
+  'claims:get': '',
+  'claims:delete': '',
+  'claims:update': '',
+  'flavors:get_all': '',
+  'flavors:create': 'role:admin',
+  'flavors:get': '',
+  'flavors:delete': 'role:admin',
+  'flavors:update': 'role:admin',
+  'ping:get': '',
+  'health:get': 'role:admin',
+  'messages:get_all': '',
+  'messages:create': '',
+  'messages:get': '',
+  'messages:delete': '',
+  'messages:delete_all': '',
+  'pools:get_all': 'role:admin',
+  'pools:create': 'role:admin',
+  'pools:get': 'role:admin',
+  'pools:delete': 'role:admin',
+  'pools:update': 'role:admin',
+  'queues:get_all': '',
+  'queues:create': '',
+  'queues:get': '',
+  'queues:delete': '',
+  'queues:update': '',
+  'queues:stats': '',
+  'queues:share': '',
+  'queues:purge': '',
+  'subscription:get_all': '',
+  'subscription:create': '',
+  'subscription:get': '',
+  'subscription:delete': '',
+  'subscription:update': '',
+  'subscription:confirm': '',
+  'topics:get_all': '',
+  'topics:create': '',
+  'topics:get': '',
+  'topics:delete': '',
+  'topics:update': '',
+  'topics:stats': '',
+  'topics:purge': '',
+};
