@@ -11,7 +11,8 @@ import { pythonFloatStr, pythonLiteralStr } from './python-values';
  */
 const PYTHON = '/usr/bin/python3';
 const hasOslo = spawnSync(PYTHON, ['-c', 'import oslo_policy._parser'], { stdio: 'ignore' }).status === 0;
-const describeWithOslo = hasOslo ? describe : describe.skip;
+// CI installs python3-zaqar (which brings oslo.policy): there a missing Python must fail, not skip
+const describeWithOslo = hasOslo || process.env.CI === 'true' ? describe : describe.skip;
 
 const ORACLE = String.raw`
 import json, sys
