@@ -6,8 +6,12 @@ import { ZaqarExceptionFilter } from './common/zaqar-exception.filter';
 import type { Settings } from './config/settings';
 import { SettingsModule } from './config/settings.module';
 import { HealthModule } from './health/health.module';
+import { IdentityGuard } from './identity/identity.guard';
+import { IdentityModule } from './identity/identity.module';
 import { JobsModule } from './jobs/jobs.module';
 import { MessagesModule } from './messages/messages.module';
+import { PolicyGuard } from './policy/policy.guard';
+import { PolicyModule } from './policy/policy.module';
 import { QueuesModule } from './queues/queues.module';
 import { StorageModule } from './storage/storage.module';
 import { VersionsModule } from './versions/versions.module';
@@ -19,6 +23,8 @@ export class AppModule {
       module: AppModule,
       imports: [
         SettingsModule.forRoot(settings),
+        IdentityModule.forRoot(settings),
+        PolicyModule,
         StorageModule.forRoot(settings.storageUrl),
         JobsModule.forRoot(settings),
         VersionsModule,
@@ -28,7 +34,10 @@ export class AppModule {
         ClaimsModule,
       ],
       providers: [
+        // in Zaqar's order: who is asking (401/404), request checks (400), then policy (403)
+        { provide: APP_GUARD, useClass: IdentityGuard },
         { provide: APP_GUARD, useClass: RequestContextGuard },
+        { provide: APP_GUARD, useClass: PolicyGuard },
         { provide: APP_FILTER, useClass: ZaqarExceptionFilter },
       ],
     };

@@ -3,12 +3,14 @@ import type { FastifyReply } from 'fastify';
 import { intParam, Query as QueryParams } from '../common/query';
 import { contentLength } from '../common/request-body';
 import { Ctx, RequestContext } from '../common/request-context';
+import { Action } from '../policy/action.decorator';
 import { ClaimsService } from './claims.service';
 
 @Controller('v2/queues/:queue/claims')
 export class ClaimsController {
   constructor(private readonly claims: ClaimsService) {}
 
+  @Action('claims:create')
   @Post()
   async create(
     @Ctx() ctx: RequestContext,
@@ -27,11 +29,13 @@ export class ClaimsController {
     return { messages: claim.messages };
   }
 
+  @Action('claims:get')
   @Get(':claim')
   get(@Ctx() ctx: RequestContext, @Param('queue') queue: string, @Param('claim') claimId: string) {
     return this.claims.get(ctx, queue, claimId);
   }
 
+  @Action('claims:update')
   @Patch(':claim')
   @HttpCode(204)
   async renew(
@@ -43,6 +47,7 @@ export class ClaimsController {
     await this.claims.renew(ctx, queue, claimId, body);
   }
 
+  @Action('claims:delete')
   @Delete(':claim')
   @HttpCode(204)
   async release(@Ctx() ctx: RequestContext, @Param('queue') queue: string, @Param('claim') claimId: string) {

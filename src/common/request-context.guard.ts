@@ -9,8 +9,9 @@ import { checkQueueIdentification } from './queue-name';
 import { UNSCOPED } from './request-context';
 
 /**
- * Zaqar's request hooks, in Zaqar's order: no form-encoded bodies, a valid Client-ID, a project,
- * then a well-formed queue name. Every /v2 route goes through it, ping included, as in Zaqar.
+ * Zaqar's request hooks, in Zaqar's order: no form-encoded bodies, a valid Client-ID, a project
+ * (from the identity IdentityGuard established), then a well-formed queue name. Every /v2 route
+ * goes through it, ping included, as in Zaqar.
  */
 @Injectable()
 export class RequestContextGuard implements CanActivate {
@@ -33,7 +34,8 @@ export class RequestContextGuard implements CanActivate {
     const clientId = header(headers['client-id']);
     if (clientId === undefined) throw new BadRequest('Missing header value', 'The "Client-ID" header is required.');
     checkClientId(clientId, this.settings.limits);
-    const project = header(headers['x-project-id']);
+    const identity = request.user!;
+    const project = identity.project;
     if (project === '') {
       throw new BadRequest(
         'Empty project header not allowed',
@@ -43,11 +45,7 @@ export class RequestContextGuard implements CanActivate {
     if (project === undefined) throw new BadRequest('Project-Id Missing', 'The header X-PROJECT-ID was missing');
     const queue = (request.params as Record<string, string> | undefined)?.queue;
     if (queue !== undefined) checkQueueIdentification(queue, project);
-    const roles = (header(headers['x-roles']) ?? '')
-      .split(',')
-      .map((r) => r.trim())
-      .filter(Boolean);
-    request.zaqar = { project, clientId, roles };
+    request.zaqar = { project, clientId, roles: identity.roles, userId: identity.userId, isAdmin: identity.isAdmin };
     return true;
   }
 }

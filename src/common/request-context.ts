@@ -4,8 +4,9 @@ import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/com
 export interface RequestContext {
   project: string;
   clientId: string;
-  /** Roles of the caller (X-Roles until Keystone identity lands). */
   roles: string[];
+  userId?: string;
+  isAdmin: boolean;
 }
 
 declare module 'fastify' {

@@ -12,7 +12,15 @@ export interface Settings {
   /** How often expired messages and claims are removed for good, ms. */
   sweepIntervalMs: number;
   limits: TransportLimits;
+  /** `noauth` (trusted X-Project-ID/X-Roles headers) or `keystone` (validated X-Auth-Token). */
+  authStrategy: AuthStrategy;
+  /** Key that signs and verifies pre-signed URLs ([signed_url] secret_key). */
+  signedUrlSecretKey: string;
+  /** The whole zaqar.conf, for sections read by the modules that own them ([keystone_authtoken]). */
+  conf: ZaqarConf;
 }
+
+export type AuthStrategy = 'noauth' | 'keystone';
 
 export class SettingsError extends Error {}
 
@@ -28,6 +36,9 @@ export function loadSettings(env: Env = process.env): Settings {
     redisUrl: env.REDIS_URL || undefined,
     sweepIntervalMs: toInt('SWEEP_INTERVAL_MS', env.SWEEP_INTERVAL_MS ?? '30000'),
     limits: readLimits(conf.transport ?? {}),
+    authStrategy: readAuthStrategy(env.AUTH_STRATEGY ?? conf.DEFAULT?.auth_strategy),
+    signedUrlSecretKey: env.SIGNED_URL_SECRET_KEY ?? conf.signed_url?.secret_key ?? '',
+    conf,
   };
 }
 
@@ -53,6 +64,15 @@ function readLimits(section: Record<string, string>): TransportLimits {
     );
   }
   return limits;
+}
+
+/** Zaqar's empty auth_strategy means no authentication, which is our noauth. */
+function readAuthStrategy(raw: string | undefined): AuthStrategy {
+  const value = (raw ?? '').trim() || 'noauth';
+  if (value !== 'noauth' && value !== 'keystone') {
+    throw new SettingsError(`AUTH_STRATEGY must be "noauth" or "keystone", not "${value}"`);
+  }
+  return value;
 }
 
 function toInt(where: string, raw: string): number {

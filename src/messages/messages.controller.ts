@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { boolParam, intParam, listParam, Query as QueryParams, stringParam } from '../common/query';
 import { contentLength } from '../common/request-body';
 import { Ctx, RequestContext } from '../common/request-context';
+import { Action } from '../policy/action.decorator';
 import { queuePath } from './message-view';
 import { MessagesService } from './messages.service';
 
@@ -10,6 +11,7 @@ import { MessagesService } from './messages.service';
 export class MessagesController {
   constructor(private readonly messages: MessagesService) {}
 
+  @Action('messages:create')
   @Post()
   @HttpCode(201)
   async post(
@@ -25,6 +27,7 @@ export class MessagesController {
     return { resources };
   }
 
+  @Action('messages:get_all')
   @Get()
   list(@Ctx() ctx: RequestContext, @Param('queue') queue: string, @Query() query: QueryParams) {
     const ids = listParam(query, 'ids');
@@ -38,6 +41,7 @@ export class MessagesController {
     });
   }
 
+  @Action('messages:delete_all')
   @Delete()
   async deleteMany(
     @Ctx() ctx: RequestContext,
@@ -54,11 +58,13 @@ export class MessagesController {
     return popped;
   }
 
+  @Action('messages:get')
   @Get(':message')
   get(@Ctx() ctx: RequestContext, @Param('queue') queue: string, @Param('message') id: string) {
     return this.messages.get(ctx, queue, id);
   }
 
+  @Action('messages:delete')
   @Delete(':message')
   @HttpCode(204)
   async delete(

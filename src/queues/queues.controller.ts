@@ -5,6 +5,7 @@ import { JSON_PATCH_MEDIA_TYPE } from '../common/json-patch';
 import { boolParam, intParam, Query as QueryParams, stringParam } from '../common/query';
 import { contentLength } from '../common/request-body';
 import { Ctx, RequestContext } from '../common/request-context';
+import { Action } from '../policy/action.decorator';
 import { QueuesService } from './queues.service';
 
 type RequestHeaders = Record<string, string | undefined>;
@@ -13,6 +14,7 @@ type RequestHeaders = Record<string, string | undefined>;
 export class QueuesController {
   constructor(private readonly queues: QueuesService) {}
 
+  @Action('queues:get_all')
   @Get()
   list(@Ctx() ctx: RequestContext, @Query() query: QueryParams) {
     return this.queues.list(ctx, {
@@ -23,6 +25,7 @@ export class QueuesController {
     });
   }
 
+  @Action('queues:create')
   @Put(':queue')
   async create(
     @Ctx() ctx: RequestContext,
@@ -35,11 +38,13 @@ export class QueuesController {
     reply.status(created ? 201 : 204).header('Location', `/v2/queues/${queue}`);
   }
 
+  @Action('queues:get')
   @Get(':queue')
   get(@Ctx() ctx: RequestContext, @Param('queue') queue: string) {
     return this.queues.metadata(ctx, queue);
   }
 
+  @Action('queues:update')
   @Patch(':queue')
   update(
     @Ctx() ctx: RequestContext,
@@ -56,17 +61,20 @@ export class QueuesController {
     return this.queues.update(ctx, queue, body, contentLength(headers));
   }
 
+  @Action('queues:delete')
   @Delete(':queue')
   @HttpCode(204)
   async delete(@Ctx() ctx: RequestContext, @Param('queue') queue: string): Promise<void> {
     await this.queues.delete(ctx, queue);
   }
 
+  @Action('queues:stats')
   @Get(':queue/stats')
   stats(@Ctx() ctx: RequestContext, @Param('queue') queue: string) {
     return this.queues.stats(ctx, queue);
   }
 
+  @Action('queues:purge')
   @Post(':queue/purge')
   @HttpCode(204)
   async purge(

@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+import type { ClaimedBatch, ClaimInfo, ClaimOptions, ClaimStore, QueueRef } from '../storage.contract';
+import { headSql, QueueHeads } from './pg-queue-heads';
+import { HeadRow, isUuid, messageColumns, MessageRow, REVIVE_QUEUE, toRecordsInQueueOrder } from './pg-values';
+
+/**
+ * Claiming is one statement, so one round trip and one transaction:
+ *  - `picked` locks the first free, visible, live messages in queue order, skipping rows another
+ *    claimer has locked; rows claimed by a transaction that committed meanwhile are re-checked
+ *    against the newest version (READ COMMITTED), so two valid claims never share a message;
+ *  - `claimed` marks them (claim columns are in no index, so the update is HOT), stretching the
+ *    life of those that would die before the claim ends plus grace, as Zaqar does;
+ *  - the claim row is written only when something was claimed.
+ * The pick starts at the queue's known head ($11, see pg-queue-heads), so it does not step over
+ * the dead entries of consumed messages, and the statement reports the head anew. The outer
+ * UPDATE is filtered by project and queue as well as seq, so it walks the primary key.
+ */
+const CLAIM_PICK = `
+picked AS MATERIALIZED (
+  SELECT seq, claim_count FROM messages
+  WHERE project = $1 AND queue = $2 AND seq > $11 AND expires > $3 AND delay_until <= $3
+    AND (claim_id IS NULL OR claim_expires <= $3)
+  ORDER BY seq
+  LIMIT $4
+  FOR UPDATE SKIP LOCKED
+)`;
+
+const CLAIM_MARK = `
+claimed AS (
+  UPDATE messages m
+  SET claim_id = $5, claim_expires = $6, claim_count = m.claim_count + 1,
+      expires = CASE WHEN m.expires < $7 THEN $7 ELSE m.expires END,
+      ttl = CASE WHEN m.expires < $7 THEN $8 ELSE m.ttl END
+  WHERE m.project = $1 AND m.queue = $2
+    AND m.seq = ANY (ARRAY(SELECT seq FROM picked WHERE claim_count < $12))
+  RETURNING m.id, m.body, m.ttl, m.created, m.claim_id, m.claim_count, m.seq
+),
+claim_row AS (
+  INSERT INTO claims (project, queue, id, ttl, grace, updated, expires, message_ids)
+  SELECT $1::text, $2::text, $5::uuid, $9::int, $10::int, $3::bigint, $6::bigint, array_agg(id)
+  FROM claimed HAVING count(*) > 0
+)`;
+
+/** One row even when nothing was claimed, so that the queue's head is always reported. */
+const CLAIM_RESULT = `
+SELECT hd.head, c.* FROM (SELECT ${headSql('$11')} AS head) hd LEFT JOIN claimed c ON true`;
+
+const CLAIM_SQL = `WITH ${CLAIM_PICK}, ${CLAIM_MARK} ${CLAIM_RESULT}`;
+
+/**
+ * With a dead-letter policy, the picked messages already claimed `maxClaimCount` times move to the
+ * dead-letter queue instead: numbered at its end from its counter (its row locked to commit, as in
+ * a post), unclaimed, with a fresh life.
+ */
+const CLAIM_DLQ_SQL = `WITH ${CLAIM_PICK},
+dead AS (
+  SELECT seq, row_number() OVER (ORDER BY seq) AS rn, count(*) OVER () AS n
+  FROM picked WHERE claim_count >= $12
+),
+dlq AS (
+  INSERT INTO queues AS q (project, name, metadata, created, last_seq)
+  SELECT $1::text, $13::text, '{}'::jsonb, $3::bigint, count(*) FROM dead HAVING count(*) > 0
+  ON CONFLICT (project, name) DO UPDATE SET last_seq = q.last_seq + EXCLUDED.last_seq, ${REVIVE_QUEUE}
+  RETURNING q.last_seq
+),
+moved AS (
+  UPDATE messages m
+  SET queue = $13, seq = dlq.last_seq - d.n + d.rn, claim_id = NULL, claim_expires = NULL,
+      ttl = COALESCE($14::int, m.ttl), expires = $3 + COALESCE($14::int, m.ttl)::bigint * 1000
+  FROM dead d, dlq
+  WHERE m.project = $1 AND m.queue = $2 AND m.seq = d.seq
+  RETURNING 1
+), ${CLAIM_MARK} ${CLAIM_RESULT}`;
+
+/*
+ * The statements below find a claim's messages with `id = ANY ((SELECT message_ids …))`: the
+ * sub-select runs once, first, and the ids become an index condition whatever the planner's
+ * statistics say.
+ */
+const GET_SQL = `
+WITH c AS (
+  SELECT ttl, updated, message_ids FROM claims
+  WHERE project = $1 AND queue = $2 AND id = $4 AND expires > $3
+)
+SELECT c.ttl AS claim_ttl, c.updated AS claim_updated, ${messageColumns('$3')}
+FROM c
+LEFT JOIN messages m
+  ON m.project = $1 AND m.queue = $2 AND m.id = ANY ((SELECT message_ids FROM c)::uuid[])
+ AND m.claim_id = $4 AND m.claim_expires > $3 AND m.expires > $3`;
+
+const RENEW_SQL = `
+WITH c AS (
+  UPDATE claims SET ttl = $5, grace = $6, updated = $3, expires = $7
+  WHERE project = $1 AND queue = $2 AND id = $4 AND expires > $3
+  RETURNING message_ids
+),
+m AS (
+  UPDATE messages m
+  SET claim_expires = $7,
+      expires = CASE WHEN m.expires < $8 THEN $8 ELSE m.expires END,
+      ttl = CASE WHEN m.expires < $8 THEN $9 ELSE m.ttl END
+  WHERE m.project = $1 AND m.queue = $2 AND m.id = ANY ((SELECT message_ids FROM c)::uuid[])
+    AND m.claim_id = $4 AND m.claim_expires > $3 AND m.expires > $3
+)
+SELECT count(*)::int AS renewed FROM c`;
+
+const RELEASE_SQL = `
+WITH c AS (
+  DELETE FROM claims WHERE project = $1 AND queue = $2 AND id = $3
+  RETURNING message_ids
+)
+UPDATE messages m SET claim_id = NULL, claim_expires = NULL
+WHERE m.project = $1 AND m.queue = $2 AND m.id = ANY ((SELECT message_ids FROM c)::uuid[]) AND m.claim_id = $3`;
+
+/** Larger than any claim count, for a claim without dead-lettering. */
+const NO_MAX_CLAIM_COUNT = 2147483647;
+
+interface ClaimRow extends MessageRow {
+  claim_ttl: number;
+  claim_updated: string;
+}
+
+export class PgClaimStore implements ClaimStore {
+  constructor(
+    private readonly pool: Pool,
+    private readonly heads: QueueHeads,
+  ) {}
+
+  async create(ref: QueueRef, options: ClaimOptions, now: number): Promise<ClaimedBatch> {
+    const claimId = randomUUID();
+    if (options.limit <= 0) return { claimId, messages: [] };
+    const claimEnd = now + options.ttl * 1000;
+    const lifeTtl = options.ttl + options.grace;
+    const values: unknown[] = [
+      ref.project,
+      ref.queue,
+      now,
+      options.limit,
+      claimId,
+      claimEnd,
+      now + lifeTtl * 1000,
+      lifeTtl,
+      options.ttl,
+      options.grace,
+      this.heads.get(ref.project, ref.queue),
+    ];
+    const dead = options.deadLetter;
+    const { rows } = dead
+      ? await this.pool.query<MessageRow & HeadRow>({
+          name: 'zaqar-claim-create-dlq',
+          text: CLAIM_DLQ_SQL,
+          values: [...values, dead.maxClaimCount, dead.queue, dead.ttl ?? null],
+        })
+      : await this.pool.query<MessageRow & HeadRow>({
+          name: 'zaqar-claim-create',
+          text: CLAIM_SQL,
+          values: [...values, NO_MAX_CLAIM_COUNT],
+        });
+    this.heads.raise(ref.project, ref.queue, rows[0]?.head);
+    return { claimId, messages: toRecordsInQueueOrder(rows.filter((row) => row.id !== null)) };
+  }
+
+  async get(ref: QueueRef, claimId: string, now: number): Promise<ClaimInfo | null> {
+    if (!isUuid(claimId)) return null;
+    const { rows } = await this.pool.query<ClaimRow>({
+      name: 'zaqar-claim-get',
+      text: GET_SQL,
+      values: [ref.project, ref.queue, now, claimId],
+    });
+    if (rows.length === 0) return null;
+    return {
+      id: claimId.toLowerCase(),
+      ttl: rows[0].claim_ttl,
+      updated: Number(rows[0].claim_updated),
+      messages: toRecordsInQueueOrder(rows.filter((row) => row.id !== null)),
+    };
+  }
+
+  async renew(ref: QueueRef, claimId: string, ttl: number, grace: number, now: number): Promise<boolean> {
+    if (!isUuid(claimId)) return false;
+    const lifeTtl = ttl + grace;
+    const { rows } = await this.pool.query<{ renewed: number }>({
+      name: 'zaqar-claim-renew',
+      text: RENEW_SQL,
+      values: [ref.project, ref.queue, now, claimId, ttl, grace, now + ttl * 1000, now + lifeTtl * 1000, lifeTtl],
+    });
+    return rows[0].renewed > 0;
+  }
+
+  async release(ref: QueueRef, claimId: string, _now: number): Promise<void> {
+    if (!isUuid(claimId)) return;
+    await this.pool.query({
+      name: 'zaqar-claim-release',
+      text: RELEASE_SQL,
+      values: [ref.project, ref.queue, claimId],
+    });
+  }
+}

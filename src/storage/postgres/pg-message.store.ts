@@ -1,0 +1,338 @@
+import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+import type {
+  DeleteOutcome,
+  MessageListOptions,
+  MessagePage,
+  MessageRecord,
+  MessageStore,
+  NewMessage,
+  QueueRef,
+} from '../storage.contract';
+import { GroupCommit } from './pg-group-commit';
+import { headSql, QueueHeads } from './pg-queue-heads';
+import {
+  bodyToJson,
+  HeadRow,
+  isUuid,
+  REVIVE_QUEUE,
+  messageColumns,
+  MessageRow,
+  parseSeqMarker,
+  toMessageRecord,
+  toRecordsInQueueOrder,
+  validUuids,
+} from './pg-values';
+
+interface PendingPost {
+  ref: QueueRef;
+  clientId: string;
+  messages: NewMessage[];
+  ids: string[];
+  now: number;
+}
+
+/** Messages in one group-commit flush at most (a single larger post still goes whole). */
+const MAX_MESSAGES_PER_FLUSH = 1000;
+
+/**
+ * One statement, hence one transaction: bump the queue's counter (creating the queue row if
+ * needed) and insert the whole batch numbered from it. The counter row stays locked until commit,
+ * so a later batch of this queue can only take its numbers after this one is visible: a reader
+ * paging by sequence never skips a message that commits late.
+ */
+const POST_SQL = `
+WITH q AS (
+  INSERT INTO queues AS q (project, name, metadata, created, last_seq)
+  VALUES ($1, $2, '{}', $3, $4)
+  ON CONFLICT (project, name) DO UPDATE
+    SET last_seq = q.last_seq + EXCLUDED.last_seq, ${REVIVE_QUEUE}
+  RETURNING q.last_seq
+)
+INSERT INTO messages (project, queue, seq, id, client_id, body, ttl, created, expires, delay_until)
+SELECT $1, $2, q.last_seq - $4 + m.ord, m.id, m.client_id, m.body, m.ttl, m.created, m.expires, m.delay_until
+FROM q, unnest($5::uuid[], $6::text[], $7::json[], $8::int[], $9::bigint[], $10::bigint[], $11::bigint[])
+  WITH ORDINALITY AS m(id, client_id, body, ttl, created, expires, delay_until, ord)`;
+
+/**
+ * Without a marker the scan starts at the queue's known head ($4 is then the hint), and the
+ * statement also reports the current head (an init plan, run only when $10 asks for it).
+ */
+const LIST_SQL = `
+SELECT ${messageColumns('$3')}, CASE WHEN $10 THEN ${headSql('$4')} END AS head
+FROM messages m
+WHERE m.project = $1 AND m.queue = $2 AND m.seq > $4 AND m.expires > $3
+  AND ($5 OR m.client_id <> $6)
+  AND ($7 OR m.claim_id IS NULL OR m.claim_expires <= $3)
+  AND ($8 OR m.delay_until <= $3)
+ORDER BY m.seq
+LIMIT $9`;
+
+const GET_SQL = `
+SELECT ${messageColumns('$3')}
+FROM messages m
+WHERE m.project = $1 AND m.queue = $2 AND m.id = $4 AND m.expires > $3`;
+
+const GET_MANY_SQL = `
+SELECT ${messageColumns('$3')}
+FROM messages m
+WHERE m.project = $1 AND m.queue = $2 AND m.id = ANY($4::uuid[]) AND m.expires > $3
+ORDER BY m.seq`;
+
+/**
+ * Deletes only when the claim rules allow it: without a claim id the message must be free, with
+ * one it must be validly held by that claim. When nothing is deleted, DELETE_WHY_SQL tells why.
+ */
+const DELETE_SQL = `
+DELETE FROM messages
+WHERE project = $1 AND queue = $2 AND id = $3 AND expires > $4
+  AND CASE WHEN $5::boolean THEN claim_id = $6::uuid AND claim_expires > $4
+           ELSE claim_id IS NULL OR claim_expires <= $4 END`;
+
+const DELETE_WHY_SQL = `
+SELECT m.claim_id, m.claim_expires > $4 AS claimed,
+       EXISTS (SELECT 1 FROM claims c
+               WHERE c.project = $1 AND c.queue = $2 AND c.id = $5::uuid AND c.expires > $4) AS claim_valid
+FROM messages m
+WHERE m.project = $1 AND m.queue = $2 AND m.id = $3 AND m.expires > $4`;
+
+const DELETE_MANY_SQL = `
+DELETE FROM messages WHERE project = $1 AND queue = $2 AND id = ANY($3::uuid[])`;
+
+const DELETE_MANY_CLAIMED_SQL = `
+DELETE FROM messages
+WHERE project = $1 AND queue = $2 AND id = ANY($3::uuid[])
+  AND claim_id = ANY($4::uuid[]) AND claim_expires > $5
+RETURNING id`;
+
+/** Which of the ids left over exist: those were refused. */
+const EXISTING_SQL = `
+SELECT id FROM messages WHERE project = $1 AND queue = $2 AND id = ANY($3::uuid[]) AND expires > $4`;
+
+/** Pops from the known head ($5) and reports the head as it was before (one row even when empty). */
+const POP_SQL = `
+WITH picked AS MATERIALIZED (
+  SELECT seq FROM messages
+  WHERE project = $1 AND queue = $2 AND seq > $5 AND expires > $3 AND delay_until <= $3
+    AND (claim_id IS NULL OR claim_expires <= $3)
+  ORDER BY seq
+  LIMIT $4
+  FOR UPDATE SKIP LOCKED
+),
+popped AS (
+  DELETE FROM messages m
+  WHERE m.project = $1 AND m.queue = $2 AND m.seq = ANY (ARRAY(SELECT seq FROM picked))
+  RETURNING m.id, m.body, m.ttl, m.created, NULL::uuid AS claim_id, m.claim_count, m.seq
+)
+SELECT hd.head, p.* FROM (SELECT ${headSql('$5')} AS head) hd LEFT JOIN popped p ON true`;
+
+const PURGE_SQL = `
+WITH c AS (DELETE FROM claims WHERE project = $1 AND queue = $2)
+DELETE FROM messages WHERE project = $1 AND queue = $2`;
+
+/** A pg error whose cause is the data (SQLSTATE class 22 or 23), not the connection or server. */
+export function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
+}
+
+/** What a post gets once the driver has been closed. */
+export class PostgresDriverClosed extends Error {
+  constructor() {
+    super('the PostgreSQL storage driver is closed');
+  }
+}
+
+export class PgMessageStore implements MessageStore {
+  private readonly posts: GroupCommit<PendingPost>;
+  private closed = false;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly heads: QueueHeads,
+    /** Told how many rows each flush inserted (the driver keeps planner statistics fresh with it). */
+    private readonly inserted: (rows: number) => void = () => {},
+  ) {
+    this.posts = new GroupCommit<PendingPost>((_key, batch) => this.insert(batch), {
+      maxWeight: MAX_MESSAGES_PER_FLUSH,
+      retryAlone: isDataError,
+    });
+  }
+
+  async post(ref: QueueRef, clientId: string, messages: NewMessage[], now: number): Promise<string[]> {
+    if (this.closed) throw new PostgresDriverClosed();
+    if (messages.length === 0) return [];
+    const ids = messages.map(() => randomUUID());
+    await this.posts.submit(
+      JSON.stringify([ref.project, ref.queue]),
+      { ref, clientId, messages, ids, now },
+      messages.length,
+    );
+    return ids;
+  }
+
+  async list(ref: QueueRef, options: MessageListOptions, now: number): Promise<MessagePage> {
+    const marker = parseSeqMarker(options.marker);
+    const fromHead = marker === '0';
+    const { rows } = await this.pool.query<MessageRow & HeadRow>({
+      name: 'zaqar-msg-list',
+      text: LIST_SQL,
+      values: [
+        ref.project,
+        ref.queue,
+        now,
+        fromHead ? this.heads.get(ref.project, ref.queue) : marker,
+        options.echo,
+        options.clientId,
+        options.includeClaimed,
+        options.includeDelayed,
+        options.limit,
+        fromHead,
+      ],
+    });
+    if (fromHead && rows.length > 0) this.heads.raise(ref.project, ref.queue, rows[0].head);
+    return {
+      messages: rows.map(toMessageRecord),
+      marker: rows.length > 0 ? rows[rows.length - 1].seq : null,
+    };
+  }
+
+  async get(ref: QueueRef, id: string, now: number): Promise<MessageRecord | null> {
+    if (!isUuid(id)) return null;
+    const { rows } = await this.pool.query<MessageRow>({
+      name: 'zaqar-msg-get',
+      text: GET_SQL,
+      values: [ref.project, ref.queue, now, id],
+    });
+    return rows.length > 0 ? toMessageRecord(rows[0]) : null;
+  }
+
+  async getMany(ref: QueueRef, ids: string[], now: number): Promise<MessageRecord[]> {
+    const wanted = validUuids(ids);
+    if (wanted.length === 0) return [];
+    const { rows } = await this.pool.query<MessageRow>({
+      name: 'zaqar-msg-get-many',
+      text: GET_MANY_SQL,
+      values: [ref.project, ref.queue, now, wanted],
+    });
+    return rows.map(toMessageRecord);
+  }
+
+  async delete(ref: QueueRef, id: string, claimId: string | undefined, now: number): Promise<DeleteOutcome> {
+    if (!isUuid(id)) return 'missing';
+    const withClaim = claimId !== undefined;
+    // A malformed claim id is a claim that does not exist, which is not the same as no claim id.
+    const claim = withClaim && isUuid(claimId) ? claimId : null;
+    // The state can change between a refused delete and the look at why; then try again.
+    for (let attempt = 0; ; attempt++) {
+      const deleted = await this.pool.query({
+        name: 'zaqar-msg-delete',
+        text: DELETE_SQL,
+        values: [ref.project, ref.queue, id, now, withClaim, claim],
+      });
+      if ((deleted.rowCount ?? 0) > 0) return 'deleted';
+      const { rows } = await this.pool.query<{
+        claim_id: string | null;
+        claimed: boolean | null;
+        claim_valid: boolean;
+      }>({
+        name: 'zaqar-msg-delete-why',
+        text: DELETE_WHY_SQL,
+        values: [ref.project, ref.queue, id, now, claim],
+      });
+      if (rows.length === 0) return 'missing';
+      const { claim_id: holder, claimed, claim_valid: claimValid } = rows[0];
+      const held = holder !== null && claimed === true;
+      let outcome: DeleteOutcome | null;
+      if (!withClaim) outcome = held ? 'claimed' : null;
+      else if (!held) outcome = 'not-claimed';
+      else if (holder === claim?.toLowerCase()) outcome = null;
+      else outcome = claimValid ? 'claimed-by-other' : 'no-such-claim';
+      if (outcome !== null) return outcome;
+      if (attempt >= 3) return withClaim ? 'not-claimed' : 'claimed';
+    }
+  }
+
+  async deleteMany(
+    ref: QueueRef,
+    ids: string[],
+    claimIds: string[] | undefined,
+    now: number,
+  ): Promise<{ refused: string[] }> {
+    const wanted = validUuids(ids);
+    if (wanted.length === 0) return { refused: [] };
+    if (claimIds === undefined) {
+      await this.pool.query({
+        name: 'zaqar-msg-delete-many',
+        text: DELETE_MANY_SQL,
+        values: [ref.project, ref.queue, wanted],
+      });
+      return { refused: [] };
+    }
+    const deleted = await this.pool.query<{ id: string }>({
+      name: 'zaqar-msg-delete-many-claimed',
+      text: DELETE_MANY_CLAIMED_SQL,
+      values: [ref.project, ref.queue, wanted, validUuids(claimIds), now],
+    });
+    if (deleted.rows.length === wanted.length) return { refused: [] };
+    // Only when something was left: acknowledging a whole claim costs one statement.
+    const gone = new Set(deleted.rows.map((r) => r.id));
+    const left = wanted.filter((id) => !gone.has(id));
+    const { rows } = await this.pool.query<{ id: string }>({
+      name: 'zaqar-msg-existing',
+      text: EXISTING_SQL,
+      values: [ref.project, ref.queue, left, now],
+    });
+    const refused = new Set(rows.map((r) => r.id));
+    return { refused: left.filter((id) => refused.has(id)) };
+  }
+
+  async pop(ref: QueueRef, limit: number, now: number): Promise<MessageRecord[]> {
+    if (limit <= 0) return [];
+    const { rows } = await this.pool.query<MessageRow & HeadRow>({
+      name: 'zaqar-msg-pop',
+      text: POP_SQL,
+      values: [ref.project, ref.queue, now, limit, this.heads.get(ref.project, ref.queue)],
+    });
+    this.heads.raise(ref.project, ref.queue, rows[0]?.head);
+    return toRecordsInQueueOrder(rows.filter((row) => row.id !== null));
+  }
+
+  async purge(ref: QueueRef): Promise<void> {
+    await this.pool.query(PURGE_SQL, [ref.project, ref.queue]);
+  }
+
+  /** Refuses new posts and waits for the buffered ones to commit (the driver is closing). */
+  close(): Promise<void> {
+    this.closed = true;
+    return this.posts.idle();
+  }
+
+  private async insert(batch: PendingPost[]): Promise<void> {
+    const { project, queue } = batch[0].ref;
+    const ids: string[] = [];
+    const clientIds: string[] = [];
+    const bodies: string[] = [];
+    const ttls: number[] = [];
+    const created: number[] = [];
+    const expires: number[] = [];
+    const delayUntil: number[] = [];
+    for (const post of batch) {
+      post.messages.forEach((message, i) => {
+        ids.push(post.ids[i]);
+        clientIds.push(post.clientId);
+        bodies.push(bodyToJson(message.body));
+        ttls.push(message.ttl);
+        created.push(post.now);
+        expires.push(post.now + message.ttl * 1000);
+        delayUntil.push(post.now + message.delay * 1000);
+      });
+    }
+    await this.pool.query({
+      name: 'zaqar-msg-post',
+      text: POST_SQL,
+      values: [project, queue, batch[0].now, ids.length, ids, clientIds, bodies, ttls, created, expires, delayUntil],
+    });
+    this.inserted(ids.length);
+  }
+}

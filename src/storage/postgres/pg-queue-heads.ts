@@ -1,0 +1,52 @@
+/**
+ * Where each queue's messages start, as far as this process knows: a sequence number below every
+ * message the queue has or will ever have. Hot scans (claim, pop, list, stats) begin there instead
+ * of at the start of the queue's primary-key range.
+ *
+ * Why: a consumed message leaves a dead index entry at the head of its queue, and only VACUUM
+ * removes it (autovacuum is off here). Scanning from the queue's start would step over every
+ * message consumed since the last VACUUM on every claim, so claims would slow down as a benchmark
+ * runs. Starting from the head keeps a claim's cost independent of history.
+ *
+ * Why a head is safe to keep: it is computed in one snapshot as min(existing seq) - 1, or the
+ * queue's `last_seq` when it has no message. Messages not yet visible then belong to transactions
+ * that took their seqs above that `last_seq`, and every later message (post or dead-letter move)
+ * gets a seq above `last_seq` too. `last_seq` never goes back: deleting a queue keeps its row as a
+ * tombstone. So once true, a head stays true, and the highest head seen is the best.
+ */
+export class QueueHeads {
+  private readonly heads = new Map<string, bigint>();
+
+  constructor(private readonly capacity = 10_000) {}
+
+  /** The known head of the queue, '0' when unknown. */
+  get(project: string, queue: string): string {
+    return (this.heads.get(key(project, queue)) ?? 0n).toString();
+  }
+
+  /** Records a head computed by a query; lower or missing values change nothing. */
+  raise(project: string, queue: string, head: string | null | undefined): void {
+    if (head === null || head === undefined) return;
+    const k = key(project, queue);
+    const value = BigInt(head);
+    const known = this.heads.get(k);
+    if (known !== undefined && known >= value) return;
+    // Forgetting a head only costs a longer scan, so a full map simply starts over.
+    if (known === undefined && this.heads.size >= this.capacity) this.heads.clear();
+    this.heads.set(k, value);
+  }
+}
+
+function key(project: string, queue: string): string {
+  return `${project.length}:${project}/${queue}`;
+}
+
+/**
+ * SQL for the head of queue ($1, $2), scanning from a known head `hint`: in the statement's
+ * snapshot, the lowest existing seq minus one, or `last_seq` when the queue has no message.
+ */
+export function headSql(hint: string): string {
+  return `COALESCE(
+    (SELECT h.seq - 1 FROM messages h WHERE h.project = $1 AND h.queue = $2 AND h.seq > ${hint} ORDER BY h.seq LIMIT 1),
+    (SELECT q.last_seq FROM queues q WHERE q.project = $1 AND q.name = $2))`;
+}

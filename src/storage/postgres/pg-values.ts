@@ -1,0 +1,91 @@
+import type { MessageRecord } from '../storage.contract';
+
+/**
+ * Small pure helpers shared by the PostgreSQL stores: input checks that keep malformed values away
+ * from typed SQL parameters, and the row → record mapping.
+ */
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_BIGINT = 9223372036854775807n;
+
+/** True for the canonical 8-4-4-4-12 form; anything else is "not found", never a SQL error. */
+export function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && UUID.test(value);
+}
+
+/** The valid uuids among `values`, lower-cased and without repeats, in their first order. */
+export function validUuids(values: readonly unknown[]): string[] {
+  const seen = new Set<string>();
+  for (const value of values) if (isUuid(value)) seen.add(value.toLowerCase());
+  return [...seen];
+}
+
+/** A message marker is the decimal sequence of the last message seen; anything else means "from the start". */
+export function parseSeqMarker(marker: string | undefined | null): string {
+  if (typeof marker !== 'string' || !/^\d{1,19}$/.test(marker)) return '0';
+  return BigInt(marker) > MAX_BIGINT ? '0' : marker;
+}
+
+/** A message row as the queries below select it (`MESSAGE_COLUMNS`). */
+export interface MessageRow {
+  id: string;
+  body: unknown;
+  ttl: number;
+  created: string;
+  claim_id: string | null;
+  claim_count: number;
+  seq: string;
+}
+
+/** Queries that also report the queue's head (see pg-queue-heads) add this column. */
+export interface HeadRow {
+  head: string | null;
+}
+
+/**
+ * The select list every message query uses. `$now` is the parameter holding the caller's clock:
+ * a claim that has expired reads as no claim.
+ */
+export function messageColumns(now: string, alias = 'm'): string {
+  const a = alias;
+  return (
+    `${a}.id, ${a}.body, ${a}.ttl, ${a}.created, ` +
+    `CASE WHEN ${a}.claim_expires > ${now} THEN ${a}.claim_id END AS claim_id, ${a}.claim_count, ${a}.seq`
+  );
+}
+
+export function toMessageRecord(row: MessageRow): MessageRecord {
+  return {
+    id: row.id,
+    body: row.body,
+    ttl: row.ttl,
+    created: Number(row.created),
+    claimId: row.claim_id,
+    claimCount: row.claim_count,
+  };
+}
+
+/** Rows in queue order (RETURNING gives no order) mapped to records. */
+export function toRecordsInQueueOrder(rows: MessageRow[]): MessageRecord[] {
+  return [...rows].sort(compareSeq).map(toMessageRecord);
+}
+
+export function compareSeq(a: { seq: string }, b: { seq: string }): number {
+  const x = BigInt(a.seq);
+  const y = BigInt(b.seq);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Message bodies are stored as `json` text; `undefined` (no body) is stored as null. */
+export function bodyToJson(body: unknown): string {
+  return JSON.stringify(body) ?? 'null';
+}
+
+/**
+ * The SET part of a queue-row upsert (`INSERT INTO queues AS q … ON CONFLICT DO UPDATE SET …`) that
+ * also revives a deleted queue: deletion leaves the row as a tombstone with null metadata, so that
+ * its `last_seq` never goes back (see pg-queue-heads).
+ */
+export const REVIVE_QUEUE =
+  'metadata = COALESCE(q.metadata, EXCLUDED.metadata), ' +
+  'created = CASE WHEN q.metadata IS NULL THEN EXCLUDED.created ELSE q.created END';

@@ -1,0 +1,116 @@
+import type { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import type { PostgresDriver as TypeOrmPostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import type { StorageDriver, SweepResult } from '../storage.contract';
+import { PgClaimStore } from './pg-claim.store';
+import { PgMaintenance } from './pg-maintenance';
+import { PgMessageStore } from './pg-message.store';
+import { QueueHeads } from './pg-queue-heads';
+import { PgQueueStore } from './pg-queue.store';
+import { postgresDataSourceOptions } from './postgres.schema';
+
+/** Rows removed per sweep statement, so a sweep never holds many locks or one long transaction. */
+const SWEEP_BATCH = 1000;
+/** A sweep stops after this many batches; the next sweep carries on. */
+const SWEEP_MAX_BATCHES = 100;
+/** Arbitrary key of the advisory lock that keeps two starting processes from migrating at once. */
+const MIGRATION_LOCK_KEY = 0x7a617161; // "zaqa"
+
+const SWEEP_MESSAGES_SQL = `
+DELETE FROM messages m
+USING (SELECT project, queue, seq FROM messages WHERE expires <= $1 LIMIT $2) x
+WHERE m.project = x.project AND m.queue = x.queue AND m.seq = x.seq AND m.expires <= $1`;
+
+const SWEEP_CLAIMS_SQL = `
+DELETE FROM claims c
+USING (SELECT project, queue, id FROM claims WHERE expires <= $1 LIMIT $2) x
+WHERE c.project = x.project AND c.queue = x.queue AND c.id = x.id AND c.expires <= $1`;
+
+class PgStorageDriver implements StorageDriver {
+  readonly queues: PgQueueStore;
+  readonly messages: PgMessageStore;
+  readonly claims: PgClaimStore;
+  readonly maintenance: PgMaintenance;
+  private closing: Promise<void> | null = null;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly pool: Pool,
+  ) {
+    const heads = new QueueHeads();
+    this.maintenance = new PgMaintenance(pool);
+    this.queues = new PgQueueStore(dataSource, pool, heads);
+    this.messages = new PgMessageStore(pool, heads, (rows) => this.maintenance.noteInserted(rows));
+    this.claims = new PgClaimStore(pool, heads);
+  }
+
+  async sweep(now: number): Promise<SweepResult> {
+    const messages = await this.deleteInBatches(SWEEP_MESSAGES_SQL, now);
+    const claims = await this.deleteInBatches(SWEEP_CLAIMS_SQL, now);
+    await this.maintenance.vacuumIfDue();
+    return { messages, claims };
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.pool.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.messages.close();
+      await this.maintenance.idle();
+      if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    })();
+    return this.closing;
+  }
+
+  private async deleteInBatches(sql: string, now: number): Promise<number> {
+    let total = 0;
+    for (let i = 0; i < SWEEP_MAX_BATCHES; i++) {
+      const result = await this.pool.query(sql, [now, SWEEP_BATCH]);
+      const n = result.rowCount ?? 0;
+      total += n;
+      if (n < SWEEP_BATCH) break;
+    }
+    return total;
+  }
+}
+
+async function runMigrations(dataSource: DataSource): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      await dataSource.runMigrations({ transaction: 'all' });
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    }
+  } finally {
+    await runner.release();
+  }
+}
+
+/**
+ * Opens a PostgreSQL storage driver on `url` (postgres://…): one connection pool shared by TypeORM
+ * and the hot-path SQL, with pending migrations applied first. Usable without Nest.
+ */
+export async function openPostgresDriver(url: string): Promise<StorageDriver> {
+  const dataSource = new DataSource(postgresDataSourceOptions(url));
+  await dataSource.initialize();
+  try {
+    await runMigrations(dataSource);
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+  const pool = (dataSource.driver as TypeOrmPostgresDriver).master as Pool;
+  const driver = new PgStorageDriver(dataSource, pool);
+  await driver.maintenance.analyzeIfNeverAnalyzed();
+  return driver;
+}
