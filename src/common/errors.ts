@@ -82,3 +82,12 @@ export class ServiceUnavailable extends ZaqarError {
     super(503, 'Service temporarily unavailable', `${description} Please try again in a few seconds.`);
   }
 }
+
+/** No valid credentials; the header tells the client where to get a token, as keystonemiddleware does. */
+export class Unauthorized extends ZaqarError {
+  constructor(authUri: string) {
+    super(401, 'Unauthorized', 'The request you have made requires authentication.', {
+      'WWW-Authenticate': `Keystone uri="${authUri}"`,
+    });
+  }
+}

@@ -1,6 +1,8 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import type { Settings } from '../config/settings';
+import { KeystoneClient, loadKeystoneSettings } from './keystone';
+import { KEYSTONE_SETTINGS, KeystoneStrategy } from './strategies/keystone.strategy';
 import { NoAuthStrategy } from './strategies/noauth.strategy';
 import { SignedUrlStrategy } from './strategies/signed-url.strategy';
 
@@ -10,6 +12,14 @@ export class IdentityModule {
   static forRoot(settings: Settings): DynamicModule {
     const strategies: Provider[] = [SignedUrlStrategy];
     if (settings.authStrategy === 'noauth') strategies.push(NoAuthStrategy);
+    if (settings.authStrategy === 'keystone') {
+      const keystone = loadKeystoneSettings(process.env, settings.conf.keystone_authtoken);
+      strategies.push(
+        KeystoneStrategy,
+        { provide: KEYSTONE_SETTINGS, useValue: keystone },
+        { provide: KeystoneClient, useValue: new KeystoneClient(keystone) },
+      );
+    }
     return { module: IdentityModule, imports: [PassportModule], providers: strategies };
   }
 }

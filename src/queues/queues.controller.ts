@@ -6,13 +6,17 @@ import { boolParam, intParam, Query as QueryParams, stringParam } from '../commo
 import { contentLength } from '../common/request-body';
 import { Ctx, RequestContext } from '../common/request-context';
 import { Action } from '../policy/action.decorator';
+import { QueueShareService } from '../identity/signed-url/queue-share.service';
 import { QueuesService } from './queues.service';
 
 type RequestHeaders = Record<string, string | undefined>;
 
 @Controller('v2/queues')
 export class QueuesController {
-  constructor(private readonly queues: QueuesService) {}
+  constructor(
+    private readonly queues: QueuesService,
+    private readonly shares: QueueShareService,
+  ) {}
 
   @Action('queues:get_all')
   @Get()
@@ -72,6 +76,12 @@ export class QueuesController {
   @Get(':queue/stats')
   stats(@Ctx() ctx: RequestContext, @Param('queue') queue: string) {
     return this.queues.stats(ctx, queue);
+  }
+
+  @Action('queues:share')
+  @Post(':queue/share')
+  share(@Ctx() ctx: RequestContext, @Param('queue') queue: string, @Body() body: unknown) {
+    return this.shares.share(ctx, queue, body);
   }
 
   @Action('queues:purge')

@@ -14,6 +14,7 @@ const RELS: Record<string, Rel> = {
   queues: { template: '/v2/queues{?marker,limit,detailed}', allow: ['GET'], params: { limit: 'queue_limit' } },
   queue: { template: '/v2/queues/{queue_name}', allow: ['GET', 'PUT', 'DELETE', 'PATCH'] },
   queue_stats: { template: '/v2/queues/{queue_name}/stats', allow: ['GET'] },
+  queue_share: { template: '/v2/queues/{queue_name}/share', allow: ['POST'], acceptsPost: true },
   queue_purge: { template: '/v2/queues/{queue_name}/purge', allow: ['POST'], acceptsPost: true },
   messages: {
     template: '/v2/queues/{queue_name}/messages{?marker,limit,echo,include_claimed}',
