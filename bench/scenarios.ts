@@ -1,0 +1,343 @@
+/**
+ * The benchmark scenarios. Each run gets its own project and queue, prepares them (prefill),
+ * warms up, measures for the fixed time, checks what it can and deletes its queue.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  FailureLog,
+  HttpConnection,
+  HttpResponse,
+  LoadResult,
+  Operation,
+  OpOutcome,
+  buildRequest,
+  forEachConcurrent,
+  headerBlock,
+  runLoad,
+} from './load';
+
+export interface Target {
+  label: string;
+  url: string;
+  host: string;
+  port: number;
+  /** Path prefix of the base URL, without a trailing slash ('' usually). */
+  prefix: string;
+}
+
+export interface BenchSettings {
+  connections: number;
+  durationMs: number;
+  warmupMs: number;
+  timeoutMs: number;
+  /** Messages in the queue for list and stats. */
+  fill: number;
+  /** First prefill of the worker queue; grown from a probe of the claim rate unless fixed. */
+  workerPrefill: number;
+  workerPrefillFixed: boolean;
+  /** Messages per POST when prefilling. */
+  prefillBatch: number;
+}
+
+export interface ScenarioResult extends LoadResult {
+  scenario: string;
+  target: Target;
+  /** Things to know about the run (prefill size, checks that passed). */
+  notes: string[];
+  /** Things that went wrong besides errors and non-2xx (duplicate claims, a queue that ran dry). */
+  problems: string[];
+}
+
+export interface Scenario {
+  name: string;
+  /** One line for the report: what one operation is. */
+  operation: string;
+  countsMessages: boolean;
+  run(ctx: RunContext): Promise<ScenarioResult>;
+}
+
+/** Everything one scenario run against one target needs. */
+export class RunContext {
+  readonly clientId = randomUUID();
+  readonly headers: string;
+  readonly queuePath: string;
+  readonly log = new FailureLog();
+  /** Errors and non-2xx seen outside the measured run (warm-up, probe). */
+  unmeasuredFailures = 0;
+
+  constructor(
+    readonly scenario: string,
+    readonly target: Target,
+    readonly project: string,
+    readonly queue: string,
+    readonly settings: BenchSettings,
+  ) {
+    this.headers = headerBlock(`${target.host}:${target.port}`, {
+      'User-Agent': 'zaqar-ts-bench',
+      'Content-Type': 'application/json',
+      'X-Project-ID': project,
+      'Client-ID': this.clientId,
+    });
+    this.queuePath = `${target.prefix}/v2/queues/${queue}`;
+  }
+
+  request(method: string, path: string, body?: string): Buffer {
+    return buildRequest(method, path, this.headers, body);
+  }
+
+  /** One request outside the measurement; a failure here aborts the run with a clear message. */
+  async call(method: string, path: string, body?: string, conn?: HttpConnection): Promise<HttpResponse> {
+    const own = conn ?? new HttpConnection(this.target.host, this.target.port);
+    try {
+      return await own.request(this.request(method, path, body), true);
+    } finally {
+      if (!conn) own.close();
+    }
+  }
+
+  async expect(
+    status: number[],
+    method: string,
+    path: string,
+    body?: string,
+    conn?: HttpConnection,
+  ): Promise<HttpResponse> {
+    const res = await this.call(method, path, body, conn);
+    if (!status.includes(res.status)) {
+      throw new Error(`${this.target.label}: ${method} ${path} answered ${res.status}: ${snippet(res.body)}`);
+    }
+    return res;
+  }
+
+  load(op: Operation, durationMs: number, stopWhen?: (r: LoadResult) => boolean): Promise<LoadResult> {
+    const { host, port } = this.target;
+    const { connections, timeoutMs } = this.settings;
+    return runLoad({ host, port, connections, durationMs, timeoutMs, stopWhen }, op, this.log);
+  }
+
+  /** Warm-up (both sides' JIT, caches, connection set-up), then the measured run. */
+  async measure(op: Operation): Promise<LoadResult> {
+    if (this.settings.warmupMs > 0) this.unmeasured(await this.load(op, this.settings.warmupMs));
+    return this.load(op, this.settings.durationMs);
+  }
+
+  /** Counts a warm-up's failures (reported as a problem) and clears the samples for the real run. */
+  unmeasured(load: LoadResult): void {
+    this.unmeasuredFailures += load.errors + load.non2xx;
+    if (load.errors + load.non2xx === 0) this.log.samples.length = 0;
+  }
+
+  /** Posts `count` messages, `prefillBatch` per request, on all connections at once. */
+  async prefill(count: number): Promise<void> {
+    const batch = this.settings.prefillBatch;
+    const sizes: number[] = [];
+    for (let left = count; left > 0; left -= batch) sizes.push(Math.min(batch, left));
+    const conns = Array.from(
+      { length: this.settings.connections },
+      () => new HttpConnection(this.target.host, this.target.port),
+    );
+    try {
+      await forEachConcurrent(sizes, conns.length, async (size, lane) => {
+        await this.expect([201], 'POST', `${this.queuePath}/messages`, messagesBody(size), conns[lane]);
+      });
+    } finally {
+      for (const conn of conns) conn.close();
+    }
+  }
+
+  async stats(): Promise<{ claimed: number; free: number; total: number }> {
+    const res = await this.expect([200], 'GET', `${this.queuePath}/stats`);
+    return (JSON.parse(res.body!.toString()) as { messages: { claimed: number; free: number; total: number } })
+      .messages;
+  }
+
+  async deleteQueue(): Promise<void> {
+    await this.expect([204], 'DELETE', this.queuePath);
+  }
+
+  result(load: LoadResult, notes: string[] = [], problems: string[] = []): ScenarioResult {
+    if (this.unmeasuredFailures > 0) problems.push(`${this.unmeasuredFailures} errors or non-2xx during the warm-up`);
+    if (load.requests > 0)
+      notes.push(`load generator CPU: ${Math.round((load.clientCpuMs * 1000) / load.requests)} µs per request`);
+    return { ...load, scenario: this.scenario, target: this.target, notes, problems };
+  }
+}
+
+function snippet(body: Buffer | null): string {
+  const text = body ? body.toString().replace(/\s+/g, ' ') : '';
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text || '(no body)';
+}
+
+/** A message body like Zaqar's own samples. */
+function messagesBody(count: number): string {
+  const one = '{"ttl":3600,"body":{"event":"BackupStarted","backup_id":"c378813c-3f0b-11e2-ad92-7823d2b0f3ce"}}';
+  return `{"messages":[${Array(count).fill(one).join(',')}]}`;
+}
+
+/** A single-request operation: counts `messages` when the status is 2xx, notes the first failures. */
+function single(ctx: RunContext, bytes: Buffer, messages: number): Operation {
+  const what = bytes.toString('latin1', 0, bytes.indexOf(' HTTP/1.1'));
+  return async (conn) => {
+    const res = await conn.request(bytes, false);
+    if (res.status >= 200 && res.status < 300) return { requests: 1, non2xx: 0, messages };
+    ctx.log.note(`${what} answered ${res.status}`);
+    return { requests: 1, non2xx: 1, messages: 0 };
+  };
+}
+
+function posting(name: string, perRequest: number): Scenario {
+  return {
+    name,
+    operation: `POST /v2/queues/{q}/messages with ${perRequest} message${perRequest > 1 ? 's' : ''}`,
+    countsMessages: true,
+    async run(ctx) {
+      const op = single(ctx, ctx.request('POST', `${ctx.queuePath}/messages`, messagesBody(perRequest)), perRequest);
+      const load = await ctx.measure(op);
+      await ctx.deleteQueue();
+      return ctx.result(load);
+    },
+  };
+}
+
+const list: Scenario = {
+  name: 'list',
+  operation: 'GET /v2/queues/{q}/messages?echo=true&limit=10 on ~1,000 messages',
+  countsMessages: true,
+  async run(ctx) {
+    await ctx.prefill(ctx.settings.fill);
+    const path = `${ctx.queuePath}/messages?echo=true&limit=10`;
+    const page = await ctx.expect([200], 'GET', path);
+    const got = (JSON.parse(page.body!.toString()) as { messages: unknown[] }).messages.length;
+    const problems = got === 10 ? [] : [`a page holds ${got} messages, not 10`];
+    const load = await ctx.measure(single(ctx, ctx.request('GET', path), got));
+    await ctx.deleteQueue();
+    return ctx.result(load, [`${ctx.settings.fill} messages in the queue`], problems);
+  },
+};
+
+const stats: Scenario = {
+  name: 'stats',
+  operation: 'GET /v2/queues/{q}/stats on ~1,000 messages',
+  countsMessages: false,
+  async run(ctx) {
+    await ctx.prefill(ctx.settings.fill);
+    const before = await ctx.stats();
+    const problems =
+      before.total === ctx.settings.fill
+        ? []
+        : [`stats say ${before.total} messages, ${ctx.settings.fill} were posted`];
+    const load = await ctx.measure(single(ctx, ctx.request('GET', `${ctx.queuePath}/stats`), 0));
+    await ctx.deleteQueue();
+    return ctx.result(load, [], problems);
+  },
+};
+
+const queue: Scenario = {
+  name: 'queue',
+  operation: 'PUT /v2/queues/{new name} then DELETE it',
+  countsMessages: false,
+  async run(ctx) {
+    let n = 0;
+    const tag = ctx.clientId.slice(0, 8);
+    const op: Operation = async (conn) => {
+      const path = `${ctx.target.prefix}/v2/queues/b${tag}_${n++}`;
+      const outcome: OpOutcome = { requests: 2, non2xx: 0, messages: 0 };
+      const created = await conn.request(ctx.request('PUT', path, '{}'));
+      if (created.status !== 201) {
+        outcome.non2xx++;
+        ctx.log.note(`PUT queue answered ${created.status}`);
+      }
+      const deleted = await conn.request(ctx.request('DELETE', path));
+      if (deleted.status !== 204) {
+        outcome.non2xx++;
+        ctx.log.note(`DELETE queue answered ${deleted.status}`);
+      }
+      return outcome;
+    };
+    return ctx.result(await ctx.measure(op));
+  },
+};
+
+/** Claim 10, then delete exactly those with one bulk delete naming the claim. */
+function workerOperation(ctx: RunContext, seen: Set<string>, dup: { count: number }): Operation {
+  const claim = ctx.request('POST', `${ctx.queuePath}/claims?limit=10`, '{"ttl":60,"grace":60}');
+  return async (conn) => {
+    const claimed = await conn.request(claim, true);
+    if (claimed.status === 204) return { requests: 1, non2xx: 0, messages: 0, empty: true };
+    if (claimed.status !== 201) {
+      ctx.log.note(`claim answered ${claimed.status}: ${snippet(claimed.body)}`);
+      return { requests: 1, non2xx: 1, messages: 0 };
+    }
+    const body = JSON.parse(claimed.body!.toString()) as { messages: Array<{ id: string; href: string }> };
+    const ids = body.messages.map((m) => m.id);
+    if (ids.length === 0) return { requests: 1, non2xx: 0, messages: 0, empty: true };
+    const claimId = claimIdOf(claimed.location, body.messages[0]?.href);
+    for (const id of ids) {
+      if (seen.has(id)) dup.count++;
+      else seen.add(id);
+    }
+    const del = ctx.request('DELETE', `${ctx.queuePath}/messages?ids=${ids.join(',')}&claim_ids=${claimId}`);
+    const deleted = await conn.request(del);
+    if (deleted.status !== 204) {
+      ctx.log.note(`bulk delete answered ${deleted.status}`);
+      return { requests: 2, non2xx: 1, messages: 0 };
+    }
+    return { requests: 2, non2xx: 0, messages: ids.length };
+  };
+}
+
+function claimIdOf(location: string | null, href: string | undefined): string {
+  const fromHref = href ? /[?&]claim_id=([^&]+)/.exec(href)?.[1] : undefined;
+  const id = location?.slice(location.lastIndexOf('/') + 1) ?? fromHref;
+  if (!id) throw new Error('claim response names no claim (no Location, no claim_id in hrefs)');
+  return id;
+}
+
+const worker: Scenario = {
+  name: 'worker',
+  operation: 'claim 10 (ttl 60, grace 60), then bulk DELETE ?ids=…&claim_ids=… (one cycle)',
+  countsMessages: true,
+  async run(ctx) {
+    const s = ctx.settings;
+    const seen = new Set<string>();
+    const dup = { count: 0 };
+    const op = workerOperation(ctx, seen, dup);
+    let posted = s.workerPrefill;
+    await ctx.prefill(posted);
+    // A warm-up, then a one-second probe of the warm claim rate: the queue is then filled for the
+    // whole run, with room to spare, and no producer competes for the server while it is measured.
+    const dry = (r: LoadResult) => r.empty > 0;
+    const warm = await ctx.load(op, s.warmupMs, dry);
+    const probe = await ctx.load(op, 1000, dry);
+    ctx.unmeasured(warm);
+    ctx.unmeasured(probe);
+    const consumed = warm.messages + probe.messages;
+    // a probe that ran dry saw less than the real rate
+    const rate = (probe.messages / (probe.elapsedMs / 1000)) * (probe.empty > 0 ? 2 : 1);
+    if (!s.workerPrefillFixed) {
+      const want = Math.ceil(rate * (s.durationMs / 1000) * 2) + 2 * s.prefillBatch * s.connections;
+      const left = posted - consumed;
+      if (want > left) {
+        await ctx.prefill(want - left);
+        posted += want - left;
+      }
+    }
+    const load = await ctx.load(op, s.durationMs);
+    const notes = [`${posted} messages posted before the run (probe: ${Math.round(rate)} messages/s)`];
+    const problems: string[] = [];
+    if (load.empty > 0)
+      problems.push(`the queue ran dry: ${load.empty} claims found nothing (raise BENCH_WORKER_PREFILL)`);
+    if (dup.count > 0) problems.push(`${dup.count} messages were claimed twice`);
+    const expected = posted - consumed - load.messages;
+    const after = await ctx.stats();
+    if (after.total !== expected || after.claimed !== 0) {
+      problems.push(
+        `after the run stats say total ${after.total} (claimed ${after.claimed}); expected ${expected} unclaimed`,
+      );
+    }
+    await ctx.deleteQueue();
+    return ctx.result(load, notes, problems);
+  },
+};
+
+export const SCENARIOS: Scenario[] = [posting('post1', 1), posting('post10', 10), list, worker, stats, queue];
