@@ -26,8 +26,8 @@ export async function createApp(settings: Settings): Promise<NestFastifyApplicat
   // Every body is read as JSON whatever its Content-Type says (as Zaqar does); handlers decide
   // whether a missing or malformed body matters, after the header checks Zaqar makes first.
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) =>
-    done(null, parseJsonBody(body as string)),
+  fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) =>
+    done(null, parseJsonBody(body as Buffer)),
   );
   app.enableShutdownHooks();
   return app;

@@ -43,8 +43,9 @@ export class ClaimsController {
     @Param('queue') queue: string,
     @Param('claim') claimId: string,
     @Body() body: unknown,
+    @Headers() headers: Record<string, string | undefined>,
   ) {
-    await this.claims.renew(ctx, queue, claimId, body);
+    await this.claims.renew(ctx, queue, claimId, body, contentLength(headers));
   }
 
   @Action('claims:delete')

@@ -35,7 +35,7 @@ export class ClaimsService {
     length: number | undefined,
     limit: number | undefined,
   ) {
-    const terms = length ? this.readTerms(body) : this.defaultTerms();
+    const terms = length ? this.readTerms(body, length) : this.defaultTerms();
     this.checkTtl(terms.ttl);
     const max = this.limits.max_messages_per_claim_or_pop;
     if (limit !== undefined && !(limit > 0 && limit <= max)) {
@@ -74,8 +74,14 @@ export class ClaimsService {
     };
   }
 
-  async renew(ctx: RequestContext, queue: string, claimId: string, body: unknown): Promise<void> {
-    const terms = this.readTerms(body);
+  async renew(
+    ctx: RequestContext,
+    queue: string,
+    claimId: string,
+    body: unknown,
+    length: number | undefined,
+  ): Promise<void> {
+    const terms = this.readTerms(body, length);
     this.checkTtl(terms.ttl);
     const renewed = await this.claims.renew(
       { project: ctx.project, queue },
@@ -95,8 +101,8 @@ export class ClaimsService {
     return { ttl: this.limits.default_claim_ttl, grace: this.limits.default_claim_grace };
   }
 
-  private readTerms(body: unknown): ClaimTerms {
-    const document = requireObject(body);
+  private readTerms(body: unknown, length: number | undefined): ClaimTerms {
+    const document = requireObject(body, length);
     const defaults = this.defaultTerms();
     return { ttl: intField(document, 'ttl', defaults.ttl), grace: intField(document, 'grace', defaults.grace) };
   }

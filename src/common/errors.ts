@@ -56,6 +56,16 @@ export class Conflict extends ZaqarError {
   }
 }
 
+export class NotAcceptable extends ZaqarError {
+  constructor() {
+    super(
+      406,
+      'Media type not acceptable',
+      'Endpoint only serves `application/json`; specify client-side media type support with the "Accept" header.',
+    );
+  }
+}
+
 export class MethodNotAllowed extends ZaqarError {
   constructor(method: string, allowed: string[]) {
     super(405, '405 Method Not Allowed', `The method ${method} is not allowed on this resource.`, {

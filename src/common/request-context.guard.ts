@@ -4,7 +4,8 @@ import type { FastifyRequest } from 'fastify';
 import { SETTINGS } from '../config/settings.module';
 import type { Settings } from '../config/settings';
 import { checkClientId } from './client-id';
-import { BadRequest } from './errors';
+import { acceptsJson } from './accept';
+import { BadRequest, NotAcceptable } from './errors';
 import { checkQueueIdentification } from './queue-name';
 import { UNSCOPED } from './request-context';
 
@@ -31,6 +32,7 @@ export class RequestContextGuard implements CanActivate {
           '`application/json`; specify proper client-side media type with the "Content-Type" header.',
       );
     }
+    if (!acceptsJson(header(headers.accept))) throw new NotAcceptable();
     const clientId = header(headers['client-id']);
     if (clientId === undefined) throw new BadRequest('Missing header value', 'The "Client-ID" header is required.');
     checkClientId(clientId, this.settings.limits);

@@ -1,8 +1,11 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Settings } from '../config/settings';
+import { SETTINGS } from '../config/settings.module';
 import {
+  InvalidApiRequest,
+  InvalidRequestBody,
   MethodNotAllowed,
-  NotFound,
   PayloadTooLarge,
   ServiceUnavailable,
   UnsupportedMediaType,
@@ -18,6 +21,8 @@ import { ROUTES } from './route-table';
 export class ZaqarExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
+  constructor(@Inject(SETTINGS) private readonly settings: Settings) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
@@ -29,9 +34,9 @@ export class ZaqarExceptionFilter implements ExceptionFilter {
   toZaqarError(exception: unknown, request: FastifyRequest): ZaqarError {
     if (exception instanceof ZaqarError) return exception;
     const fastifyCode = (exception as { code?: string } | null)?.code;
-    if (fastifyCode === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return new PayloadTooLarge(request.routeOptions?.bodyLimit ?? 0);
-    }
+    // Fastify's body limit reaches us as its own error or, through Nest's adapter, as a 413
+    const tooLarge = exception instanceof HttpException && exception.getStatus() === 413;
+    if (fastifyCode === 'FST_ERR_CTP_BODY_TOO_LARGE' || tooLarge) return this.oversized(request);
     if (fastifyCode === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       return new UnsupportedMediaType(`Content-Type ${request.headers['content-type']} is not supported.`);
     }
@@ -39,7 +44,7 @@ export class ZaqarExceptionFilter implements ExceptionFilter {
       const path = request.url.split('?')[0];
       const allowed = ROUTES.allowed(path);
       if (allowed.length) return new MethodNotAllowed(request.method, allowed);
-      return new NotFound(`The resource ${path} does not exist.`);
+      return new ZaqarError(404, '404 Not Found', `The resource ${path} does not exist.`);
     }
     if (exception instanceof HttpException && exception.getStatus() < 500) {
       const status = exception.getStatus();
@@ -47,6 +52,23 @@ export class ZaqarExceptionFilter implements ExceptionFilter {
     }
     this.logger.error(`${request.method} ${request.url} failed`, (exception as Error)?.stack ?? String(exception));
     return new ServiceUnavailable('The request could not be completed.');
+  }
+
+  /**
+   * A body far over Zaqar's limits is cut off by Fastify before any handler runs; answer what
+   * Zaqar answers for that route, which it decides from the Content-Length alone.
+   */
+  private oversized(request: FastifyRequest): ZaqarError {
+    const limits = this.settings.limits;
+    const path = request.url.split('?')[0].replace(/\/$/, '');
+    if (request.method === 'POST' && path.endsWith('/messages')) {
+      return new InvalidApiRequest(`Message collection size is too large. Max size ${limits.max_messages_post_size}`);
+    }
+    if (/^\/v2\/queues\/[^/]+$/.test(path) && (request.method === 'PUT' || request.method === 'PATCH')) {
+      const description = `Queue metadata is too large. Max size: ${limits.max_queue_metadata}`;
+      return request.method === 'PUT' ? new InvalidApiRequest(description) : new InvalidRequestBody(description);
+    }
+    return new PayloadTooLarge(request.routeOptions?.bodyLimit ?? 0);
   }
 }
 

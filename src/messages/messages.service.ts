@@ -8,6 +8,7 @@ import { toQueryString } from '../common/query';
 import type { RequestContext } from '../common/request-context';
 import { isJsonObject, requireDocument } from '../common/request-body';
 import { postingPolicy, PostingPolicy } from '../queues/queue-metadata';
+import { queueNotFound } from '../queues/queues.service';
 import {
   DeleteOutcome,
   MESSAGE_STORE,
@@ -50,7 +51,7 @@ export class MessagesService {
     const ref = { project: ctx.project, queue };
     const policy = postingPolicy((await this.queues.getMetadata(ref)) ?? {}, this.limits);
     this.checkPostSize(length, policy);
-    const document = requireDocument(body);
+    const document = requireDocument(body, length);
     if (!isJsonObject(document) || !('messages' in document)) {
       throw new InvalidApiRequest('No messages were found in the request body.');
     }
@@ -106,8 +107,12 @@ export class MessagesService {
 
   async get(ctx: RequestContext, queue: string, id: string) {
     const now = Date.now();
-    const message = await this.messages.get({ project: ctx.project, queue }, id, now);
-    if (!message) throw new NotFound(`Message ${id} does not exist in queue ${queue} for project ${ctx.project}`);
+    const ref = { project: ctx.project, queue };
+    const message = await this.messages.get(ref, id, now);
+    if (!message) {
+      if ((await this.queues.getMetadata(ref)) === null) throw queueNotFound(ctx, queue);
+      throw new NotFound(`Message ${id} does not exist in queue ${queue} for project ${ctx.project}`);
+    }
     return messageView(message, queue, now);
   }
 

@@ -29,46 +29,53 @@ export function withReservedDefaults(metadata: Metadata, limits: TransportLimits
 
 const isInt = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value);
 
+type Refusal = (description: string) => Error;
+
 /** A set reserved key must be an integer (0, false and null count as unset, as in Zaqar). */
-function intOption(metadata: Metadata, key: string): number | undefined {
+function intOption(metadata: Metadata, key: string, fail: Refusal): number | undefined {
   const value = metadata[key];
   if (value === undefined || value === null) return undefined;
-  if (value && !isInt(value)) throw new InvalidApiRequest(`${key} must be integer.`);
+  if (value && !isInt(value)) throw fail(`${key} must be integer.`);
   return value === false ? 0 : (value as number);
 }
 
-/** Zaqar's checks of reserved metadata on PUT and PATCH, with its wording. */
-export function checkReservedMetadata(metadata: Metadata, limits: TransportLimits): void {
-  const ttl = intOption(metadata, '_default_message_ttl');
+/**
+ * Zaqar's checks of reserved metadata, with its wording. PUT reports them as an invalid API
+ * request and PATCH as an invalid body, as Zaqar does; `fail` makes the error.
+ */
+export function checkReservedMetadata(
+  metadata: Metadata,
+  limits: TransportLimits,
+  fail: Refusal = (description) => new InvalidApiRequest(description),
+): void {
+  const ttl = intOption(metadata, '_default_message_ttl', fail);
   if (ttl !== undefined && !(MIN_MESSAGE_TTL <= ttl && ttl <= limits.max_message_ttl)) {
-    throw new InvalidApiRequest(
+    throw fail(
       `_default_message_ttl can not exceed ${limits.max_message_ttl} seconds, and must be at least ` +
         `${MIN_MESSAGE_TTL} seconds long.`,
     );
   }
-  const postSize = intOption(metadata, '_max_messages_post_size');
+  const postSize = intOption(metadata, '_max_messages_post_size', fail);
   if (postSize !== undefined && !(postSize > 0 && postSize <= limits.max_messages_post_size)) {
-    throw new InvalidApiRequest(
+    throw fail(
       `_max_messages_post_size can not exceed ${limits.max_messages_post_size},  and must be at least greater than 0.`,
     );
   }
-  intOption(metadata, '_max_claim_count');
-  const deadLetterTtl = intOption(metadata, '_dead_letter_queue_messages_ttl');
+  intOption(metadata, '_max_claim_count', fail);
+  const deadLetterTtl = intOption(metadata, '_dead_letter_queue_messages_ttl', fail);
   if (deadLetterTtl !== undefined && !(MIN_MESSAGE_TTL <= deadLetterTtl && deadLetterTtl <= limits.max_message_ttl)) {
-    throw new InvalidApiRequest(
+    throw fail(
       `The TTL for a message may not exceed ${limits.max_message_ttl} seconds, and must be at least ` +
         `${MIN_MESSAGE_TTL} seconds long.`,
     );
   }
-  const delay = intOption(metadata, '_default_message_delay');
+  const delay = intOption(metadata, '_default_message_delay', fail);
   if (delay !== undefined && !(delay >= 0 && delay <= limits.max_message_delay)) {
-    throw new InvalidApiRequest(
-      `The TTL can not exceed ${limits.max_message_delay} seconds, and must be at least 0 seconds long.`,
-    );
+    throw fail(`The TTL can not exceed ${limits.max_message_delay} seconds, and must be at least 0 seconds long.`);
   }
   const encrypted = metadata._enable_encrypt_messages;
   if (encrypted && typeof encrypted !== 'boolean') {
-    throw new InvalidApiRequest('_enable_encrypt_messages must be boolean.');
+    throw fail('_enable_encrypt_messages must be boolean.');
   }
 }
 

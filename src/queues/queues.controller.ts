@@ -80,8 +80,13 @@ export class QueuesController {
 
   @Action('queues:share')
   @Post(':queue/share')
-  share(@Ctx() ctx: RequestContext, @Param('queue') queue: string, @Body() body: unknown) {
-    return this.shares.share(ctx, queue, body);
+  share(
+    @Ctx() ctx: RequestContext,
+    @Param('queue') queue: string,
+    @Body() body: unknown,
+    @Headers() headers: RequestHeaders,
+  ) {
+    return this.shares.share(ctx, queue, body, contentLength(headers));
   }
 
   @Action('queues:purge')

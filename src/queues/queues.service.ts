@@ -5,7 +5,7 @@ import { InvalidApiRequest, InvalidRequestBody, NotFound } from '../common/error
 import { applyMetadataPatch, parseMetadataPatch } from '../common/json-patch';
 import { toQueryString } from '../common/query';
 import type { RequestContext } from '../common/request-context';
-import { requireDocument, requireObject } from '../common/request-body';
+import { isJsonObject, requireDocument, requireObject } from '../common/request-body';
 import { ageOf, queuePath } from '../messages/message-view';
 import {
   MESSAGE_STORE,
@@ -39,7 +39,7 @@ export class QueuesService {
   /** PUT: creates the queue (true) or leaves an existing one as it is (false), as Zaqar does. */
   async create(ctx: RequestContext, queue: string, body: unknown, length: number | undefined): Promise<boolean> {
     this.checkMetadataSize(length);
-    const metadata = length ? requireObject(body) : {};
+    const metadata = length ? requireObject(body, length) : {};
     checkReservedMetadata(metadata, this.limits);
     return this.queues.create({ project: ctx.project, queue }, metadata, Date.now());
   }
@@ -51,14 +51,15 @@ export class QueuesService {
   }
 
   async update(ctx: RequestContext, queue: string, body: unknown, length: number | undefined): Promise<Metadata> {
-    this.checkMetadataSize(length);
+    const invalidBody = (description: string) => new InvalidRequestBody(description);
+    this.checkMetadataSize(length, invalidBody);
     if (!length) throw new InvalidRequestBody('PATCH body could not be empty for update.');
-    const changes = parseMetadataPatch(requireDocument(body));
+    const changes = parseMetadataPatch(requireDocument(body, length));
     const ref = { project: ctx.project, queue };
     const current = await this.queues.getMetadata(ref);
     if (current === null) throw queueNotFound(ctx, queue);
     const updated = applyMetadataPatch(current, changes, reservedDefaults(this.limits));
-    checkReservedMetadata(updated, this.limits);
+    checkReservedMetadata(updated, this.limits, invalidBody);
     if (!(await this.queues.setMetadata(ref, updated))) throw queueNotFound(ctx, queue);
     return withReservedDefaults(updated, this.limits);
   }
@@ -98,21 +99,24 @@ export class QueuesService {
 
   /** Removes the queue's messages (and, once they exist, its subscriptions), keeping the queue. */
   async purge(ctx: RequestContext, queue: string, body: unknown, length: number | undefined): Promise<void> {
-    const types = length ? purgedResourceTypes(requireObject(body)) : PURGEABLE;
+    const types = length ? purgedResourceTypes(requireDocument(body, length)) : PURGEABLE;
     if (types.includes('messages')) await this.messages.purge({ project: ctx.project, queue });
   }
 
-  private checkMetadataSize(length: number | undefined): void {
+  private checkMetadataSize(
+    length: number | undefined,
+    fail: (description: string) => Error = (description) => new InvalidApiRequest(description),
+  ): void {
     if (length !== undefined && length > this.limits.max_queue_metadata) {
-      throw new InvalidApiRequest(`Queue metadata is too large. Max size: ${this.limits.max_queue_metadata}`);
+      throw fail(`Queue metadata is too large. Max size: ${this.limits.max_queue_metadata}`);
     }
   }
 }
 
 const PURGEABLE = ['messages', 'subscriptions'];
 
-function purgedResourceTypes(document: Record<string, unknown>): string[] {
-  const types = document.resource_types;
+function purgedResourceTypes(document: object): string[] {
+  const types = isJsonObject(document) ? document.resource_types : undefined;
   if (types === undefined) throw new InvalidApiRequest('Post body must contain key "resource_types".');
   if (!Array.isArray(types) || !types.every((t) => PURGEABLE.includes(t as string))) {
     throw new InvalidApiRequest(`Resource types must be a sub set of {'messages', 'subscriptions'}.`);

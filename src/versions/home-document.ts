@@ -8,6 +8,8 @@ interface Rel {
   /** Template variables whose parameter name is not simply `param/<variable>`. */
   params?: Record<string, string>;
   acceptsPost?: boolean;
+  /** Zaqar gives its admin rels a plain `href` rather than a template. */
+  plainHref?: boolean;
 }
 
 const RELS: Record<string, Rel> = {
@@ -39,7 +41,7 @@ const RELS: Record<string, Rel> = {
   patch_claim: { template: '/v2/queues/{queue_name}/claims/{claim_id}', allow: ['PATCH'], acceptsPost: true },
   delete_claim: { template: '/v2/queues/{queue_name}/claims/{claim_id}', allow: ['DELETE'] },
   ping: { template: '/v2/ping', allow: ['GET'] },
-  health: { template: '/v2/health', allow: ['GET'] },
+  health: { template: '/v2/health', allow: ['GET'], plainHref: true },
 };
 
 function templateVariables(template: string): string[] {
@@ -52,9 +54,8 @@ function describe(rel: Rel) {
   );
   const hints: Record<string, unknown> = { allow: rel.allow, formats: { 'application/json': {} } };
   if (rel.acceptsPost) hints['accept-post'] = ['application/json'];
-  const target = Object.keys(hrefVars).length
-    ? { 'href-template': rel.template, 'href-vars': hrefVars }
-    : { href: rel.template };
+  const vars = Object.keys(hrefVars).length ? { 'href-vars': hrefVars } : {};
+  const target = rel.plainHref ? { href: rel.template } : { 'href-template': rel.template, ...vars };
   return { ...target, hints };
 }
 

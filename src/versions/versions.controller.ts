@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode } from '@nestjs/common';
 import { Unscoped } from '../common/request-context';
 import { Action, NO_POLICY } from '../policy/action.decorator';
 import { HOME_DOCUMENT } from './home-document';
@@ -28,6 +28,8 @@ export class VersionsController {
   /** Zaqar checks headers but no policy for its home document. */
   @Action(NO_POLICY)
   @Get('v2/')
+  @Header('Content-Type', 'application/json-home')
+  @Header('Cache-Control', 'max-age=86400')
   home() {
     return HOME_DOCUMENT;
   }

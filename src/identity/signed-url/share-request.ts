@@ -33,7 +33,8 @@ export interface ShareRequestOptions {
  * createSignature with the caller's project and the configured secret key.
  */
 export function parseShareRequest(body: unknown, queuePath: string, options: ShareRequestOptions = {}): ShareRequest {
-  const document = requireObject(body);
+  // a missing or malformed body was refused by the caller, which knows the request's length
+  const document = requireObject(body, undefined);
   const unknown = Object.keys(document).filter((key) => !KNOWN_KEYS.has(key));
   if (unknown.length) throw new InvalidApiRequest(`Unknown keys: ${pythonSetRepr(unknown)}`);
 

@@ -60,7 +60,7 @@ dead AS (
 ),
 dlq AS (
   INSERT INTO queues AS q (project, name, metadata, created, last_seq)
-  SELECT $1::text, $13::text, '{}'::jsonb, $3::bigint, count(*) FROM dead HAVING count(*) > 0
+  SELECT $1::text, $13::text, '{}'::json, $3::bigint, count(*) FROM dead HAVING count(*) > 0
   ON CONFLICT (project, name) DO UPDATE SET last_seq = q.last_seq + EXCLUDED.last_seq, ${REVIVE_QUEUE}
   RETURNING q.last_seq
 ),

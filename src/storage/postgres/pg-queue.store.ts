@@ -1,10 +1,10 @@
-import type { Pool } from 'pg';
+import { escapeLiteral, type Pool } from 'pg';
 import { DataSource, IsNull, MoreThan, Not, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Metadata, QueueListing, QueueListOptions, QueueRef, QueueStats, QueueStore } from '../storage.contract';
 import { QueueEntity } from './entities/queue.entity';
 import type { QueueHeads } from './pg-queue-heads';
-import { compareSeq, messageColumns, MessageRow, toMessageRecord } from './pg-values';
+import { beforeNul, compareSeq, messageColumns, MessageRow, sqlInteger, toMessageRecord } from './pg-values';
 
 /** Creates the queue, or revives a deleted one (a tombstone); an existing live queue is left alone. */
 const CREATE_SQL = `
@@ -15,27 +15,34 @@ WHERE q.metadata IS NULL
 RETURNING 1`;
 
 /**
- * Counts and both ends of the queue in one statement, scanning from the queue's known head ($4):
- * the aggregate gives the lowest and highest live sequence, and the join fetches those one or two
+ * Counts and both ends of the queue in one statement, scanning from the queue's known head: the
+ * aggregate gives the lowest and highest live sequence, and the join fetches those one or two
  * messages by primary key.
+ *
+ * The values are inline, so the statement is planned for them: counting a whole queue wants an
+ * index walk for a small queue and a table scan for a huge one, and the pool's sessions use generic
+ * plans (see postgres.schema), which would pick one shape for both.
  */
-const STATS_SQL = `
+function statsSql(ref: QueueRef, now: number, head: string): string {
+  const [project, queue, at] = [escapeLiteral(ref.project), escapeLiteral(ref.queue), sqlInteger(now)];
+  return `
 WITH a AS (
   SELECT count(*)::int AS total,
-         count(*) FILTER (WHERE claim_id IS NOT NULL AND claim_expires > $3)::int AS claimed,
+         count(*) FILTER (WHERE claim_id IS NOT NULL AND claim_expires > ${at})::int AS claimed,
          min(seq) AS lo, max(seq) AS hi
   FROM messages
-  WHERE project = $1 AND queue = $2 AND seq > $4 AND expires > $3
+  WHERE project = ${project} AND queue = ${queue} AND seq > ${sqlInteger(head)} AND expires > ${at}
 )
-SELECT a.total, a.claimed, ${messageColumns('$3')}
-FROM a LEFT JOIN messages m ON m.project = $1 AND m.queue = $2 AND m.seq IN (a.lo, a.hi)`;
+SELECT a.total, a.claimed, ${messageColumns(at)}
+FROM a LEFT JOIN messages m ON m.project = ${project} AND m.queue = ${queue} AND m.seq IN (a.lo, a.hi)`;
+}
 
 interface StatsRow extends MessageRow {
   total: number;
   claimed: number;
 }
 
-/** TypeORM's deep-partial typing cannot see through `unknown` values; a jsonb column takes them whole. */
+/** TypeORM's deep-partial typing cannot see through `unknown` values; a json column takes them whole. */
 function asJsonb(metadata: Metadata): QueryDeepPartialEntity<QueueEntity>['metadata'] {
   return metadata as QueryDeepPartialEntity<QueueEntity>['metadata'];
 }
@@ -91,12 +98,10 @@ export class PgQueueStore implements QueueStore {
   async list(project: string, options: QueueListOptions): Promise<QueueListing[]> {
     if (options.limit <= 0) return [];
     const live = Not(IsNull());
+    const marker = options.marker === undefined ? undefined : beforeNul(options.marker);
     const rows = await this.repo.find({
       select: { name: true, metadata: true },
-      where:
-        options.marker === undefined
-          ? { project, metadata: live }
-          : { project, name: MoreThan(options.marker), metadata: live },
+      where: marker === undefined ? { project, metadata: live } : { project, name: MoreThan(marker), metadata: live },
       order: { name: 'ASC' },
       take: options.limit,
     });
@@ -110,14 +115,7 @@ export class PgQueueStore implements QueueStore {
   }
 
   async stats(ref: QueueRef, now: number): Promise<QueueStats> {
-    // Unnamed, so planned for these very values: counting a whole queue wants an index walk for a
-    // small queue and a scan for a huge one, and a cached generic plan would pick one for both.
-    const { rows } = await this.pool.query<StatsRow>(STATS_SQL, [
-      ref.project,
-      ref.queue,
-      now,
-      this.heads.get(ref.project, ref.queue),
-    ]);
+    const { rows } = await this.pool.query<StatsRow>(statsSql(ref, now, this.heads.get(ref.project, ref.queue)));
     const { total, claimed } = rows[0];
     const stats: QueueStats = { claimed, free: total - claimed, total };
     const ends = rows.filter((row) => row.id !== null).sort(compareSeq);

@@ -89,3 +89,22 @@ export function bodyToJson(body: unknown): string {
 export const REVIVE_QUEUE =
   'metadata = COALESCE(q.metadata, EXCLUDED.metadata), ' +
   'created = CASE WHEN q.metadata IS NULL THEN EXCLUDED.created ELSE q.created END';
+
+/**
+ * An integer as SQL text, for the few statements that carry their values inline so that they are
+ * planned for those values (see pg-queue.store stats). Refuses anything but an integer.
+ */
+export function sqlInteger(value: number | string): string {
+  const text = typeof value === 'number' ? (Number.isSafeInteger(value) ? String(value) : '') : value;
+  if (!/^-?\d{1,19}$/.test(text)) throw new RangeError(`not an integer: ${String(value)}`);
+  return text;
+}
+
+/**
+ * PostgreSQL text cannot hold NUL. No queue name contains one, and in byte order the names after
+ * `x\0…` are exactly the names after `x`, so a queue marker is cut at its first NUL.
+ */
+export function beforeNul(marker: string): string {
+  const nul = marker.indexOf('\0');
+  return nul < 0 ? marker : marker.slice(0, nul);
+}

@@ -17,8 +17,8 @@ export class QueueEntity {
   @PrimaryColumn({ type: 'text', collation: 'C', primaryKeyConstraintName: 'queues_pkey' })
   name!: string;
 
-  /** Null for a deleted queue. */
-  @Column({ type: 'jsonb', nullable: true })
+  /** Null for a deleted queue. `json`, not `jsonb`, for the reasons given on MessageEntity.body. */
+  @Column({ type: 'json', nullable: true })
   metadata!: Record<string, unknown> | null;
 
   @Column({ type: 'bigint' })

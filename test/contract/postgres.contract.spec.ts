@@ -1,0 +1,269 @@
+import { spawnSync } from 'node:child_process';
+import { Client } from 'pg';
+import { openPostgresDriver } from '../../src/storage/postgres/postgres.driver';
+import { postgresMigrations } from '../../src/storage/postgres/postgres.schema';
+import type { QueueRef, StorageDriver } from '../../src/storage/storage.contract';
+import { PG_ADMIN_URL, postgresBackend, type TestBackend } from '../support/backends';
+import { describeStorageContract } from './storage-contract';
+
+/**
+ * Whether PostgreSQL answers, asked synchronously (Jest collects tests synchronously) from a
+ * child process. Only used to decide skipping outside CI; in CI an unreachable server must fail.
+ */
+function postgresAnswers(): boolean {
+  const probe = `
+    const { Client } = require(${JSON.stringify(require.resolve('pg'))});
+    const c = new Client({ connectionString: process.argv[1], connectionTimeoutMillis: 3000 });
+    c.connect().then(() => c.end()).then(() => process.exit(0), () => process.exit(1));`;
+  return spawnSync(process.execPath, ['-e', probe, PG_ADMIN_URL], { timeout: 10_000 }).status === 0;
+}
+
+if (process.env.CI !== 'true' && !postgresAnswers()) {
+  describe.skip(`storage contract: postgres (no PostgreSQL at ${PG_ADMIN_URL})`, () => {
+    it('needs PostgreSQL', () => undefined);
+  });
+} else {
+  // A database of its own, created before the suite opens its driver and dropped after it closes.
+  let backend: TestBackend | undefined;
+  beforeAll(async () => {
+    backend = await postgresBackend();
+  });
+  afterAll(async () => {
+    await backend?.drop();
+  });
+  const url = () => {
+    if (!backend) throw new Error('the test database was not created');
+    return backend.url;
+  };
+
+  describeStorageContract('postgres', () => openPostgresDriver(url()));
+
+  describe('postgres provider', () => {
+    const now = Date.now();
+    const message = (body: unknown) => ({ body, ttl: 300, delay: 0 });
+    const everyone = { clientId: 'reader', echo: true, includeClaimed: true, includeDelayed: true };
+    let n = 0;
+    const freshQueue = (): QueueRef => ({ project: `pg-${process.pid}-${++n}`, queue: 'q' });
+    let driver: StorageDriver;
+
+    beforeAll(async () => {
+      driver = await openPostgresDriver(url());
+    });
+    afterAll(async () => {
+      await driver?.close();
+    });
+
+    async function listAll(d: StorageDriver, ref: QueueRef) {
+      return (await d.messages.list(ref, { limit: 10_000, ...everyone }, now)).messages;
+    }
+
+    it('posts arriving together are committed as a group, each keeping its order, with consecutive seqs', async () => {
+      const ref = freshQueue();
+      await Promise.all([
+        driver.messages.post(ref, 'a', [message('a1'), message('a2'), message('a3')], now),
+        driver.messages.post(ref, 'b', [message('b1')], now),
+        driver.messages.post(ref, 'c', [message('c1'), message('c2')], now),
+      ]);
+      const markers: (string | null)[] = [];
+      let marker: string | undefined;
+      for (;;) {
+        const page = await driver.messages.list(ref, { marker, limit: 1, ...everyone }, now);
+        if (page.messages.length === 0) break;
+        markers.push(page.marker);
+        marker = page.marker!;
+      }
+      expect(markers).toEqual(['1', '2', '3', '4', '5', '6']);
+      expect((await listAll(driver, ref)).map((m) => m.body)).toEqual(['a1', 'a2', 'a3', 'b1', 'c1', 'c2']);
+    });
+
+    it('a post that PostgreSQL refuses is rejected alone; the posts grouped with it are committed', async () => {
+      const ref = freshQueue();
+      const outcomes = await Promise.allSettled([
+        driver.messages.post(ref, 'c', [message('before')], now),
+        driver.messages.post(ref, 'c', [{ body: 'bad', ttl: Number.NaN, delay: 0 }], now),
+        driver.messages.post(ref, 'c', [message('after')], now),
+      ]);
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect((await listAll(driver, ref)).map((m) => m.body)).toEqual(['before', 'after']);
+    });
+
+    it('many posts in one burst all land, in order', async () => {
+      const ref = freshQueue();
+      const bodies = Array.from({ length: 2500 }, (_, i) => i);
+      await Promise.all(bodies.map((i) => driver.messages.post(ref, 'c', [message(i)], now)));
+      expect((await listAll(driver, ref)).map((m) => m.body)).toEqual(bodies);
+    });
+
+    it('bodies keep their key order and may carry \\u0000', async () => {
+      const ref = freshQueue();
+      const body = { zeta: 1, alpha: { z: 'x\u0000y', a: [3, 2, 1] } };
+      const [id] = await driver.messages.post(ref, 'c', [message(body)], now);
+      const got = await driver.messages.get(ref, id, now);
+      expect(JSON.stringify(got?.body)).toBe(JSON.stringify(body));
+    });
+
+    it('queue metadata keeps its key order and may carry \\u0000; a queue marker may hold NUL', async () => {
+      const ref = freshQueue();
+      const metadata = { zeta: 'x\u0000y', alpha: { b: 1, a: 2 } };
+      await driver.queues.create(ref, metadata, now);
+      expect(JSON.stringify(await driver.queues.getMetadata(ref))).toBe(JSON.stringify(metadata));
+      await driver.queues.create({ project: ref.project, queue: 'q-' }, {}, now);
+      const names = (marker: string) =>
+        driver.queues.list(ref.project, { marker, limit: 10, detailed: false }).then((l) => l.map((q) => q.name));
+      expect(await names('q\u0000')).toEqual(['q', 'q-'].filter((n) => n > 'q\u0000'));
+      expect(await names('\u0000')).toEqual(['q', 'q-']);
+    });
+
+    it('a reader paging with markers misses nothing while producers on two drivers post concurrently', async () => {
+      const ref = freshQueue();
+      const other = await openPostgresDriver(url());
+      try {
+        const drivers = [driver, other];
+        const perProducer = 60;
+        let writing = true;
+        const seen: string[] = [];
+        const reader = (async () => {
+          let marker: string | undefined;
+          for (;;) {
+            const finished = !writing;
+            const page = await other.messages.list(ref, { marker, limit: 7, ...everyone }, now);
+            seen.push(...page.messages.map((m) => m.id));
+            if (page.marker) marker = page.marker;
+            if (page.messages.length === 0 && finished) break;
+          }
+        })();
+        const producers = await Promise.all(
+          Array.from({ length: 16 }, async (_, p) => {
+            const ids: string[] = [];
+            for (let i = 0; i < perProducer; i++) {
+              ids.push(...(await drivers[p % 2].messages.post(ref, `p${p}`, [message({ p, i })], now)));
+            }
+            return ids;
+          }),
+        );
+        writing = false;
+        await reader;
+        const position = new Map(seen.map((id, i) => [id, i]));
+        expect(seen).toHaveLength(16 * perProducer);
+        for (const ids of producers) {
+          const at = ids.map((id) => position.get(id)!);
+          expect(at).toEqual([...at].sort((a, b) => a - b));
+        }
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('eight claim loops on two drivers drain a queue, each message delivered once', async () => {
+      const ref = freshQueue();
+      const total = 2000;
+      for (let i = 0; i < total; i += 200) {
+        await driver.messages.post(
+          ref,
+          'c',
+          Array.from({ length: 200 }, (_, k) => message(i + k)),
+          now,
+        );
+      }
+      const other = await openPostgresDriver(url());
+      try {
+        const drivers = [driver, other];
+        const delivered: string[] = [];
+        await Promise.all(
+          Array.from({ length: 8 }, async (_, w) => {
+            const d = drivers[w % 2];
+            for (;;) {
+              const batch = await d.claims.create(ref, { ttl: 60, grace: 60, limit: 10 }, now);
+              if (batch.messages.length === 0) {
+                if ((await d.queues.stats(ref, now)).total === 0) return;
+                continue;
+              }
+              delivered.push(...batch.messages.map((m) => m.id));
+              const ids = batch.messages.map((m) => m.id);
+              expect(await d.messages.deleteMany(ref, ids, [batch.claimId], now)).toEqual({ refused: [] });
+            }
+          }),
+        );
+        expect(delivered).toHaveLength(total);
+        expect(new Set(delivered).size).toBe(total);
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('a deleted and re-created queue continues its sequence: old markers and known heads stay true', async () => {
+      const ref = freshQueue();
+      const claimAll = () => driver.claims.create(ref, { ttl: 60, grace: 60, limit: 10 }, now);
+      await driver.messages.post(ref, 'c', [message('a'), message('b')], now);
+      const old = await driver.messages.list(ref, { limit: 10, ...everyone }, now);
+      const drained = await claimAll();
+      await driver.messages.deleteMany(
+        ref,
+        drained.messages.map((m) => m.id),
+        [drained.claimId],
+        now,
+      );
+      expect((await claimAll()).messages).toEqual([]); // this driver now knows the queue's head
+
+      await driver.queues.delete(ref);
+      expect(await driver.queues.getMetadata(ref)).toBeNull();
+      expect(await driver.queues.list(ref.project, { limit: 10, detailed: false })).toEqual([]);
+      expect(await driver.queues.create(ref, { again: true }, now)).toBe(true);
+      expect(await driver.queues.getMetadata(ref)).toEqual({ again: true });
+      await driver.messages.post(ref, 'c', [message('new')], now);
+
+      const page = await driver.messages.list(ref, { marker: old.marker!, limit: 10, ...everyone }, now);
+      expect(page.messages.map((m) => m.body)).toEqual(['new']);
+      expect(BigInt(page.marker!)).toBeGreaterThan(BigInt(old.marker!));
+      expect((await claimAll()).messages.map((m) => m.body)).toEqual(['new']);
+    });
+
+    it('posting to a deleted queue revives it with empty metadata', async () => {
+      const ref = freshQueue();
+      await driver.queues.create(ref, { first: 1 }, now);
+      await driver.queues.delete(ref);
+      expect(await driver.queues.count(ref.project)).toBe(0);
+      await driver.messages.post(ref, 'c', [message('x')], now);
+      expect(await driver.queues.getMetadata(ref)).toEqual({});
+      expect(await driver.queues.count(ref.project)).toBe(1);
+      expect(await driver.queues.create(ref, { second: 2 }, now)).toBe(false);
+    });
+
+    it('two processes opening a fresh database at once both migrate it safely', async () => {
+      const fresh = await postgresBackend();
+      try {
+        const [one, two] = await Promise.all([openPostgresDriver(fresh.url), openPostgresDriver(fresh.url)]);
+        const ref = freshQueue();
+        await one.messages.post(ref, 'c', [message('x')], now);
+        expect((await listAll(two, ref)).map((m) => m.body)).toEqual(['x']);
+        await Promise.all([one.close(), two.close()]);
+        const client = new Client({ connectionString: fresh.url });
+        await client.connect();
+        try {
+          const { rows } = await client.query('SELECT name FROM typeorm_migrations ORDER BY id');
+          expect(rows.map((r) => r.name)).toEqual(postgresMigrations.map((m) => new m().name));
+        } finally {
+          await client.end();
+        }
+      } finally {
+        await fresh.drop();
+      }
+    });
+
+    it('close commits queued posts; afterwards posts are refused and ping answers false', async () => {
+      const ref = freshQueue();
+      const closing = await openPostgresDriver(url());
+      const queued = closing.messages.post(ref, 'c', [message('queued')], now);
+      await closing.close();
+      await expect(queued).resolves.toHaveLength(1);
+      await expect(closing.messages.post(ref, 'c', [message('late')], now)).rejects.toThrow(/closed/);
+      expect(await closing.ping()).toBe(false);
+      await closing.close();
+      expect((await listAll(driver, ref)).map((m) => m.body)).toEqual(['queued']);
+    });
+
+    it('an unreachable server fails to open instead of hanging', async () => {
+      await expect(openPostgresDriver('postgres://postgres@127.0.0.1:1/none')).rejects.toThrow();
+    });
+  });
+}

@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+
+/** What a test sees of one HTTP exchange. */
+export interface ApiResponse<T = any> {
+  status: number;
+  headers: Headers;
+  /** The parsed JSON body, or null when the body is empty or not JSON. */
+  body: T;
+  /** The raw body text, for bodies that are not JSON. */
+  text: string;
+}
+
+export interface RequestOptions {
+  /** Query parameters, appended in the order given. */
+  query?: Record<string, string | number | boolean>;
+  /** A value sent as JSON. */
+  json?: unknown;
+  /** A body sent byte for byte (malformed JSON, empty bodies, bytes that are not UTF-8). */
+  raw?: string | Uint8Array;
+  /** Extra headers; null removes one of the defaults (e.g. `{ 'Client-ID': null }`). */
+  headers?: Record<string, string | null>;
+}
+
+/** The media type Zaqar v2 requires for a queue PATCH. */
+export const JSON_PATCH = 'application/openstack-messaging-v2.0-json-patch';
+
+export function newProjectId(): string {
+  return `e2e-${randomUUID()}`;
+}
+
+/**
+ * A Zaqar client bound to one project and one Client-ID, speaking plain HTTP through fetch.
+ * Every answer is checked for a server error first: bad input must never produce a 5xx.
+ */
+export class ZaqarClient {
+  constructor(
+    readonly baseUrl: string,
+    readonly project: string = newProjectId(),
+    readonly clientId: string = randomUUID(),
+  ) {}
+
+  /** Another worker (another Client-ID) in the same project. */
+  worker(clientId: string = randomUUID()): ZaqarClient {
+    return new ZaqarClient(this.baseUrl, this.project, clientId);
+  }
+
+  /** The same Client-ID in a different, fresh project. */
+  otherProject(project: string = newProjectId()): ZaqarClient {
+    return new ZaqarClient(this.baseUrl, project, this.clientId);
+  }
+
+  async request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+    const url = new URL(path, this.baseUrl);
+    const extra = Object.entries(options.query ?? {}).map(([key, value]) => `${encode(key)}=${encode(String(value))}`);
+    if (extra.length > 0) url.search = [url.search.replace(/^\?/, ''), ...extra].filter(Boolean).join('&');
+    const headers: Record<string, string> = {};
+    const wanted: Record<string, string | null> = {
+      'X-Project-ID': this.project,
+      'Client-ID': this.clientId,
+      'Content-Type': 'application/json',
+      ...options.headers,
+    };
+    for (const [name, value] of Object.entries(wanted)) if (value !== null) headers[name] = value;
+    const body =
+      options.raw !== undefined ? options.raw : options.json !== undefined ? JSON.stringify(options.json) : undefined;
+    const res = await fetch(url, { method, headers, body });
+    const text = await res.text();
+    let parsed: any = null;
+    if (text.length > 0) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = null;
+      }
+    }
+    if (res.status >= 500) {
+      throw new Error(`server error ${res.status} for ${method} ${url.pathname}${url.search}: ${text}`);
+    }
+    return { status: res.status, headers: res.headers, body: parsed, text };
+  }
+
+  get<T = any>(path: string, options?: RequestOptions) {
+    return this.request<T>('GET', path, options);
+  }
+  head(path: string, options?: RequestOptions) {
+    return this.request('HEAD', path, options);
+  }
+  put<T = any>(path: string, options?: RequestOptions) {
+    return this.request<T>('PUT', path, options);
+  }
+  post<T = any>(path: string, options?: RequestOptions) {
+    return this.request<T>('POST', path, options);
+  }
+  patch<T = any>(path: string, options?: RequestOptions) {
+    return this.request<T>('PATCH', path, options);
+  }
+  delete<T = any>(path: string, options?: RequestOptions) {
+    return this.request<T>('DELETE', path, options);
+  }
+
+  // ---- shortcuts for the set-up steps most tests share --------------------------------------------
+
+  /** Creates a queue (PUT) and expects 201. */
+  async createQueue(name: string, metadata?: Record<string, unknown>): Promise<void> {
+    const res = await this.put(`/v2/queues/${name}`, metadata === undefined ? {} : { json: metadata });
+    if (res.status !== 201) throw new Error(`creating queue ${name}: ${res.status} ${res.text}`);
+  }
+
+  /** Posts messages and returns their ids in the order posted. */
+  async postMessages(queue: string, messages: Array<Record<string, unknown>>): Promise<string[]> {
+    const res = await this.post(`/v2/queues/${queue}/messages`, { json: { messages } });
+    if (res.status !== 201) throw new Error(`posting to ${queue}: ${res.status} ${res.text}`);
+    return (res.body.resources as string[]).map(lastSegment);
+  }
+
+  /** Claims messages; returns the claim id (null on 204) and the claimed messages. */
+  async claim(
+    queue: string,
+    meta: Record<string, unknown> = { ttl: 300, grace: 60 },
+    limit?: number,
+  ): Promise<{ claimId: string | null; messages: any[] }> {
+    const res = await this.post(`/v2/queues/${queue}/claims`, {
+      json: meta,
+      query: limit === undefined ? undefined : { limit },
+    });
+    if (res.status === 204) return { claimId: null, messages: [] };
+    if (res.status !== 201) throw new Error(`claiming from ${queue}: ${res.status} ${res.text}`);
+    return { claimId: lastSegment(res.headers.get('location')!), messages: res.body.messages };
+  }
+}
+
+/** Percent-encodes a query component but keeps commas: Zaqar splits `ids=a,b` on literal commas only. */
+function encode(component: string): string {
+  return encodeURIComponent(component).replace(/%2C/g, ',');
+}
+
+/** The last path segment of an href, without its query: a message, claim or queue id. */
+export function lastSegment(href: string): string {
+  const path = href.split('?')[0];
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/** Splits an href into its path and query parameters, so links compare without caring for parameter order. */
+export function parseHref(href: string): { path: string; query: Record<string, string> } {
+  const url = new URL(href, 'http://x');
+  return { path: url.pathname, query: Object.fromEntries(url.searchParams) };
+}

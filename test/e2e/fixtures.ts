@@ -1,0 +1,43 @@
+/** Data and matchers the end-to-end suites share. */
+
+/** What GET on a queue shows for every reserved key the queue does not set. */
+export const RESERVED_DEFAULTS = {
+  _max_messages_post_size: 262144,
+  _default_message_ttl: 3600,
+  _default_message_delay: 0,
+  _dead_letter_queue: null,
+  _dead_letter_queue_messages_ttl: null,
+  _max_claim_count: null,
+  _enable_encrypt_messages: false,
+};
+
+/** Zaqar's error body. */
+export function error(title: string, description?: string): Record<string, string> {
+  return description === undefined ? { title } : { title, description };
+}
+
+/** `count` messages whose bodies are `{ n: 0 }`, `{ n: 1 }`, ... */
+export function numbered(count: number, extra: Record<string, unknown> = {}): Array<Record<string, unknown>> {
+  return Array.from({ length: count }, (_, i) => ({ body: { n: i }, ...extra }));
+}
+
+/** A well-formed UUID that names nothing: an unknown message or claim id. */
+export function unknownId(n: number): string {
+  return `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+}
+
+/** Splits an href into its path and query parameters, so links compare without caring for parameter order. */
+export function parseHref(href: string): { path: string; query: Record<string, string> } {
+  const url = new URL(href, 'http://x');
+  return { path: url.pathname, query: Object.fromEntries(url.searchParams) };
+}
+
+/** Matches a message or claim age: whole seconds, recent. */
+export function anAge(max = 30) {
+  return {
+    $$typeof: Symbol.for('jest.asymmetricMatcher'),
+    asymmetricMatch: (value: unknown) => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= max,
+    toString: () => 'anAge',
+    toAsymmetricMatcher: () => `anAge(0..${max})`,
+  };
+}

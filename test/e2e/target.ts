@@ -1,0 +1,68 @@
+import { BACKENDS, TestBackend } from '../support/backends';
+import { startServer, StartedServer } from '../support/server';
+import { ZaqarClient } from './client';
+
+/**
+ * Where a suite sends its requests.
+ *
+ * By default every suite runs once per storage back end, each against a fresh store and a server
+ * process of our own. With ZAQAR_E2E_URL set (e.g. http://127.0.0.1:8889, the reference Zaqar), the
+ * suite runs once against that URL instead and starts nothing; that URL is then taken to be the
+ * reference unless ZAQAR_E2E_REFERENCE=0.
+ */
+export interface E2ETarget {
+  /** Base URL; read it inside tests and hooks only (our server gets its port in beforeAll). */
+  readonly url: string;
+  /** True when the suite runs against the reference Zaqar. */
+  readonly reference: boolean;
+  /** A client in a fresh project with a fresh Client-ID, so tests never see each other's data. */
+  client(): ZaqarClient;
+  /**
+   * `it` for behaviour where we deliberately differ from the reference (its bugs): skipped when the
+   * target is the reference, so the suite stays green there. Say in a comment what the reference does.
+   */
+  readonly itOurs: jest.It;
+}
+
+const EXTERNAL_URL = process.env.ZAQAR_E2E_URL;
+const EXTERNAL_IS_REFERENCE = process.env.ZAQAR_E2E_REFERENCE !== '0';
+
+export function describeTargets(title: string, suite: (target: E2ETarget) => void): void {
+  if (EXTERNAL_URL) {
+    const url = EXTERNAL_URL.replace(/\/+$/, '');
+    const target: E2ETarget = {
+      url,
+      reference: EXTERNAL_IS_REFERENCE,
+      client: () => new ZaqarClient(url),
+      itOurs: EXTERNAL_IS_REFERENCE ? it.skip : it,
+    };
+    describe(`${title} [${url}]`, () => suite(target));
+    return;
+  }
+
+  describe.each(BACKENDS)(`${title} [%s]`, (_name, makeBackend) => {
+    let backend: TestBackend | undefined;
+    let server: StartedServer | undefined;
+    const target: E2ETarget = {
+      get url(): string {
+        if (!server) throw new Error('the server is not started yet: use target.url inside tests and hooks');
+        return server.url;
+      },
+      reference: false,
+      client: () => new ZaqarClient(target.url),
+      itOurs: it,
+    };
+
+    beforeAll(async () => {
+      backend = await makeBackend();
+      server = await startServer({ storageUrl: backend.url });
+    });
+
+    afterAll(async () => {
+      await server?.kill();
+      await backend?.drop();
+    });
+
+    suite(target);
+  });
+}
