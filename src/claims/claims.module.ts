@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { QueuesModule } from '../queues/queues.module';
 import { ClaimsController } from './claims.controller';
 import { ClaimsService } from './claims.service';
 
-@Module({ controllers: [ClaimsController], providers: [ClaimsService] })
+@Module({ imports: [QueuesModule], controllers: [ClaimsController], providers: [ClaimsService] })
 export class ClaimsModule {}

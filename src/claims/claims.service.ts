@@ -8,7 +8,8 @@ import type { RequestContext } from '../common/request-context';
 import { requireObject } from '../common/request-body';
 import { messageView, queuePath } from '../messages/message-view';
 import { deadLetterPolicy } from '../queues/queue-metadata';
-import { CLAIM_STORE, ClaimStore, QUEUE_STORE, QueueStore } from '../storage/storage.contract';
+import { QueueMetadataCache } from '../queues/queue-metadata.cache';
+import { CLAIM_STORE, ClaimStore } from '../storage/storage.contract';
 
 interface ClaimTerms {
   ttl: number;
@@ -19,7 +20,7 @@ interface ClaimTerms {
 export class ClaimsService {
   constructor(
     @Inject(CLAIM_STORE) private readonly claims: ClaimStore,
-    @Inject(QUEUE_STORE) private readonly queues: QueueStore,
+    private readonly metadata: QueueMetadataCache,
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
@@ -48,7 +49,7 @@ export class ClaimsService {
       );
     }
     const ref = { project: ctx.project, queue };
-    const metadata = (await this.queues.getMetadata(ref)) ?? {};
+    const metadata = (await this.metadata.get(ref)) ?? {};
     const now = Date.now();
     const batch = await this.claims.create(
       ref,

@@ -11,6 +11,8 @@ export interface Settings {
   redisUrl?: string;
   /** How often expired messages and claims are removed for good, ms. */
   sweepIntervalMs: number;
+  /** How long a queue's metadata may be reused by post, list and claim, ms (0: read it every time). */
+  metadataCacheMs: number;
   limits: TransportLimits;
   /** `noauth` (trusted X-Project-ID/X-Roles headers) or `keystone` (validated X-Auth-Token). */
   authStrategy: AuthStrategy;
@@ -35,6 +37,7 @@ export function loadSettings(env: Env = process.env): Settings {
     storageUrl: env.STORAGE_URL ?? 'sqlite:data/zaqar.db',
     redisUrl: env.REDIS_URL || undefined,
     sweepIntervalMs: toInt('SWEEP_INTERVAL_MS', env.SWEEP_INTERVAL_MS ?? '30000'),
+    metadataCacheMs: toInt('METADATA_CACHE_MS', env.METADATA_CACHE_MS ?? '1000'),
     limits: readLimits(conf.transport ?? {}),
     authStrategy: readAuthStrategy(env.AUTH_STRATEGY ?? conf.DEFAULT?.auth_strategy),
     signedUrlSecretKey: env.SIGNED_URL_SECRET_KEY ?? conf.signed_url?.secret_key ?? '',

@@ -8,6 +8,7 @@ import { toQueryString } from '../common/query';
 import type { RequestContext } from '../common/request-context';
 import { isJsonObject, requireDocument } from '../common/request-body';
 import { postingPolicy, PostingPolicy } from '../queues/queue-metadata';
+import { QueueMetadataCache } from '../queues/queue-metadata.cache';
 import { queueNotFound } from '../queues/queues.service';
 import {
   DeleteOutcome,
@@ -39,6 +40,7 @@ export class MessagesService {
   constructor(
     @Inject(MESSAGE_STORE) private readonly messages: MessageStore,
     @Inject(QUEUE_STORE) private readonly queues: QueueStore,
+    private readonly metadata: QueueMetadataCache,
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
@@ -49,7 +51,7 @@ export class MessagesService {
   /** Posts a batch, creating the queue on first use; returns the new messages' hrefs in order. */
   async post(ctx: RequestContext, queue: string, body: unknown, length: number | undefined): Promise<string[]> {
     const ref = { project: ctx.project, queue };
-    const policy = postingPolicy((await this.queues.getMetadata(ref)) ?? {}, this.limits);
+    const policy = postingPolicy((await this.metadata.get(ref)) ?? {}, this.limits);
     this.checkPostSize(length, policy);
     const document = requireDocument(body, length);
     if (!isJsonObject(document) || !('messages' in document)) {
@@ -63,7 +65,7 @@ export class MessagesService {
   async list(ctx: RequestContext, queue: string, query: MessageListQuery) {
     this.checkPageLimit(query.limit);
     const ref = { project: ctx.project, queue };
-    const metadata = (await this.queues.getMetadata(ref)) ?? {};
+    const metadata = (await this.metadata.get(ref)) ?? {};
     // Zaqar lists delayed messages unless the queue itself sets a default delay.
     const includeDelayed = metadata._default_message_delay ? query.includeDelayed : true;
     const now = Date.now();

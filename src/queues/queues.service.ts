@@ -15,6 +15,7 @@ import {
   QUEUE_STORE,
   QueueStore,
 } from '../storage/storage.contract';
+import { QueueMetadataCache } from './queue-metadata.cache';
 import { checkReservedMetadata, reservedDefaults, withReservedDefaults } from './queue-metadata';
 
 export interface QueueListQuery {
@@ -29,6 +30,7 @@ export class QueuesService {
   constructor(
     @Inject(QUEUE_STORE) private readonly queues: QueueStore,
     @Inject(MESSAGE_STORE) private readonly messages: MessageStore,
+    private readonly metadataCache: QueueMetadataCache,
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
@@ -41,7 +43,10 @@ export class QueuesService {
     this.checkMetadataSize(length);
     const metadata = length ? requireObject(body, length) : {};
     checkReservedMetadata(metadata, this.limits);
-    return this.queues.create({ project: ctx.project, queue }, metadata, Date.now());
+    const ref = { project: ctx.project, queue };
+    const created = await this.queues.create(ref, metadata, Date.now());
+    this.metadataCache.forget(ref); // after the write, so a read racing it cannot cache the old value
+    return created;
   }
 
   /** A queue's metadata with reserved defaults; Zaqar answers the defaults for a queue never created. */
@@ -60,12 +65,16 @@ export class QueuesService {
     if (current === null) throw queueNotFound(ctx, queue);
     const updated = applyMetadataPatch(current, changes, reservedDefaults(this.limits));
     checkReservedMetadata(updated, this.limits, invalidBody);
-    if (!(await this.queues.setMetadata(ref, updated))) throw queueNotFound(ctx, queue);
+    const stored = await this.queues.setMetadata(ref, updated);
+    this.metadataCache.forget(ref);
+    if (!stored) throw queueNotFound(ctx, queue);
     return withReservedDefaults(updated, this.limits);
   }
 
   async delete(ctx: RequestContext, queue: string): Promise<void> {
-    await this.queues.delete({ project: ctx.project, queue });
+    const ref = { project: ctx.project, queue };
+    await this.queues.delete(ref);
+    this.metadataCache.forget(ref);
   }
 
   async list(ctx: RequestContext, query: QueueListQuery) {
