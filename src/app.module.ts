@@ -35,7 +35,7 @@ export class AppModule {
       ],
       providers: [
         // in Zaqar's order: who is asking (401/404), request checks (400), then policy (403)
-        { provide: APP_GUARD, useClass: IdentityGuard },
+        { provide: APP_GUARD, useExisting: IdentityGuard },
         { provide: APP_GUARD, useClass: RequestContextGuard },
         { provide: APP_GUARD, useClass: PolicyGuard },
         { provide: APP_FILTER, useClass: ZaqarExceptionFilter },

@@ -11,6 +11,7 @@ import {
   UnsupportedMediaType,
   ZaqarError,
 } from './errors';
+import { IdentityGuard } from '../identity/identity.guard';
 import { ROUTES } from './route-table';
 
 /**
@@ -21,17 +22,20 @@ import { ROUTES } from './route-table';
 export class ZaqarExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
-  constructor(@Inject(SETTINGS) private readonly settings: Settings) {}
+  constructor(
+    @Inject(SETTINGS) private readonly settings: Settings,
+    private readonly identity: IdentityGuard,
+  ) {}
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
-    const error = this.toZaqarError(exception, request);
+    const error = await this.toZaqarError(exception, request, reply);
     reply.status(error.status).headers(error.headers).send(error.toBody());
   }
 
-  toZaqarError(exception: unknown, request: FastifyRequest): ZaqarError {
+  private async toZaqarError(exception: unknown, request: FastifyRequest, reply: FastifyReply): Promise<ZaqarError> {
     if (exception instanceof ZaqarError) return exception;
     const fastifyCode = (exception as { code?: string } | null)?.code;
     // Fastify's body limit reaches us as its own error or, through Nest's adapter, as a 413
@@ -41,6 +45,11 @@ export class ZaqarExceptionFilter implements ExceptionFilter {
       return new UnsupportedMediaType(`Content-Type ${request.headers['content-type']} is not supported.`);
     }
     if (exception instanceof HttpException && exception.getStatus() === 404) {
+      const unauthenticated = await this.identity.authenticateUnrouted(request, reply).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      if (unauthenticated) return this.toZaqarError(unauthenticated, request, reply);
       const path = request.url.split('?')[0];
       const allowed = ROUTES.allowed(path);
       if (allowed.length) return new MethodNotAllowed(request.method, allowed);

@@ -1,7 +1,8 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard, IAuthGuard } from '@nestjs/passport';
-import type { FastifyRequest } from 'fastify';
+import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { UNSCOPED } from '../common/request-context';
 import type { Settings } from '../config/settings';
 import { SETTINGS } from '../config/settings.module';
@@ -37,6 +38,19 @@ export class IdentityGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.reflector.get<boolean>(UNSCOPED, context.getHandler())) return true;
+    return this.authenticate(context);
+  }
+
+  /**
+   * Authenticates a request that no route matched. Zaqar checks credentials before routing (only
+   * `/` is open), so without a valid token an unknown path or method is a 401, not a 404 or 405.
+   */
+  async authenticateUnrouted(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    if (request.url.split('?')[0] === '/') return;
+    await this.authenticate(new ExecutionContextHost([request, reply]));
+  }
+
+  private async authenticate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const guard = request.headers['url-signature'] ? this.signedUrl : this.configured;
     return (await guard.canActivate(context)) as boolean;

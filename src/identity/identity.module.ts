@@ -1,6 +1,7 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import type { Settings } from '../config/settings';
+import { IdentityGuard } from './identity.guard';
 import { KeystoneClient, loadKeystoneSettings } from './keystone';
 import { KEYSTONE_SETTINGS, KeystoneStrategy } from './strategies/keystone.strategy';
 import { NoAuthStrategy } from './strategies/noauth.strategy';
@@ -20,6 +21,11 @@ export class IdentityModule {
         { provide: KeystoneClient, useValue: new KeystoneClient(keystone) },
       );
     }
-    return { module: IdentityModule, imports: [PassportModule], providers: strategies };
+    return {
+      module: IdentityModule,
+      imports: [PassportModule],
+      providers: [...strategies, IdentityGuard],
+      exports: [IdentityGuard],
+    };
   }
 }

@@ -80,6 +80,7 @@ export class QueuesController {
 
   @Action('queues:share')
   @Post(':queue/share')
+  @HttpCode(200) // Zaqar answers 200, not 201: nothing is created on the server
   share(
     @Ctx() ctx: RequestContext,
     @Param('queue') queue: string,
