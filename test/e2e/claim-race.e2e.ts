@@ -1,6 +1,6 @@
-import { BACKENDS, TestBackend } from '../support/backends';
+import { BACKENDS } from '../support/backends';
 import { ApiClient, idFromHref } from '../support/http';
-import { startServer, StartedServer } from '../support/server';
+import { serversOnFreshStore } from '../support/lifecycle';
 
 const MESSAGES = 2000;
 const CLAIMERS = 8;
@@ -8,19 +8,7 @@ const CLAIMERS = 8;
 describe.each(BACKENDS)(
   `claims raced by ${CLAIMERS} workers across two server processes on %s`,
   (_name, makeBackend) => {
-    let backend: TestBackend;
-    const servers: StartedServer[] = [];
-
-    beforeAll(async () => {
-      backend = await makeBackend();
-      servers.push(await startServer({ storageUrl: backend.url }));
-      servers.push(await startServer({ storageUrl: backend.url }));
-    });
-
-    afterAll(async () => {
-      await Promise.all(servers.map((s) => s.kill()));
-      await backend?.drop();
-    });
+    const { servers } = serversOnFreshStore(makeBackend, 2);
 
     it(`delivers each of ${MESSAGES} messages to exactly one claimer while claims are valid`, async () => {
       const producer = new ApiClient(servers[0].url);

@@ -1,25 +1,13 @@
-import { BACKENDS, TestBackend } from '../support/backends';
+import { BACKENDS } from '../support/backends';
 import { ApiClient } from '../support/http';
-import { startServer, StartedServer } from '../support/server';
+import { serversOnFreshStore } from '../support/lifecycle';
 
 const PRODUCERS = 8;
 const BATCHES = 25;
 const PER_BATCH = 4;
 
 describe.each(BACKENDS)('the feed under concurrent producers on two server processes on %s', (_name, makeBackend) => {
-  let backend: TestBackend;
-  const servers: StartedServer[] = [];
-
-  beforeAll(async () => {
-    backend = await makeBackend();
-    servers.push(await startServer({ storageUrl: backend.url }));
-    servers.push(await startServer({ storageUrl: backend.url }));
-  });
-
-  afterAll(async () => {
-    await Promise.all(servers.map((s) => s.kill()));
-    await backend?.drop();
-  });
+  const { servers } = serversOnFreshStore(makeBackend, 2);
 
   it('a reader paging with markers sees every message exactly once, each producer in its own order', async () => {
     const base = new ApiClient(servers[0].url);

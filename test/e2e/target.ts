@@ -1,5 +1,5 @@
-import { BACKENDS, TestBackend } from '../support/backends';
-import { startServer, StartedServer } from '../support/server';
+import { BACKENDS } from '../support/backends';
+import { serversOnFreshStore } from '../support/lifecycle';
 import { ZaqarClient } from './client';
 
 /**
@@ -41,28 +41,15 @@ export function describeTargets(title: string, suite: (target: E2ETarget) => voi
   }
 
   describe.each(BACKENDS)(`${title} [%s]`, (_name, makeBackend) => {
-    let backend: TestBackend | undefined;
-    let server: StartedServer | undefined;
+    const running = serversOnFreshStore(makeBackend);
     const target: E2ETarget = {
       get url(): string {
-        if (!server) throw new Error('the server is not started yet: use target.url inside tests and hooks');
-        return server.url;
+        return running.server.url;
       },
       reference: false,
       client: () => new ZaqarClient(target.url),
       itOurs: it,
     };
-
-    beforeAll(async () => {
-      backend = await makeBackend();
-      server = await startServer({ storageUrl: backend.url });
-    });
-
-    afterAll(async () => {
-      await server?.kill();
-      await backend?.drop();
-    });
-
     suite(target);
   });
 }

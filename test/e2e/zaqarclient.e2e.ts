@@ -2,32 +2,21 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { BACKENDS, TestBackend } from '../support/backends';
-import { startServer, StartedServer } from '../support/server';
+import { BACKENDS } from '../support/backends';
+import { serversOnFreshStore } from '../support/lifecycle';
 
 const run = promisify(execFile);
 /** Debian's python3-zaqarclient lives in the system Python, not in any pyenv one. */
 const PYTHON = '/usr/bin/python3';
 
 describe.each(BACKENDS)('python-zaqarclient against our server on %s', (_name, makeBackend) => {
-  let backend: TestBackend;
-  let server: StartedServer;
-
-  beforeAll(async () => {
-    backend = await makeBackend();
-    server = await startServer({ storageUrl: backend.url });
-  });
-
-  afterAll(async () => {
-    await server?.kill();
-    await backend?.drop();
-  });
+  const running = serversOnFreshStore(makeBackend);
 
   it('creates a queue, posts, lists, claims, deletes with the claim, reads stats and deletes the queue', async () => {
     const queue = `client-${randomUUID().slice(0, 8)}`;
     const { stdout } = await run(
       PYTHON,
-      [path.join(__dirname, 'zaqarclient', 'drive.py'), server.url, `p-${randomUUID()}`, queue],
+      [path.join(__dirname, 'zaqarclient', 'drive.py'), running.server.url, `p-${randomUUID()}`, queue],
       {
         timeout: 60_000,
       },
