@@ -1,0 +1,85 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { sqliteBackend, TestBackend } from '../support/backends';
+import { describeWithKeystone, KeystoneApi, KeystoneFixture, startKeystone } from '../support/keystone';
+import { startServer, StartedServer } from '../support/server';
+
+const run = promisify(execFile);
+
+/**
+ * The README's way of using the `openstack` CLI: Keystone's catalog names our server as the
+ * `messaging` service, and Debian's python3-openstackclient with the zaqarclient plugin drives it.
+ */
+describeWithKeystone('the openstack CLI against our server through the Keystone catalog', () => {
+  let keystone: KeystoneFixture;
+  let backend: TestBackend;
+  let server: StartedServer;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    keystone = await startKeystone();
+    backend = await sqliteBackend();
+    server = await startServer({ storageUrl: backend.url, env: { AUTH_STRATEGY: 'keystone', ...keystone.env() } });
+    const api = new KeystoneApi(keystone.authUrl);
+    const admin = await keystone.token('admin');
+    const { service } = await api.call('POST', '/services', admin, { service: { type: 'messaging', name: 'zaqar' } });
+    await api.call('POST', '/endpoints', admin, {
+      endpoint: { service_id: service.id, interface: 'public', region_id: 'RegionOne', url: server.url },
+    });
+    env = {
+      ...process.env,
+      OS_AUTH_URL: keystone.authUrl,
+      OS_IDENTITY_API_VERSION: '3',
+      OS_USERNAME: 'alpha-member',
+      OS_PASSWORD: keystone.userPassword,
+      OS_PROJECT_NAME: 'alpha',
+      OS_USER_DOMAIN_NAME: 'Default',
+      OS_PROJECT_DOMAIN_NAME: 'Default',
+      OS_INTERFACE: 'public',
+      OS_REGION_NAME: 'RegionOne',
+      OS_MESSAGE_CLIENT_ID: randomUUID(),
+    };
+  }, 120_000);
+
+  afterAll(async () => {
+    await server?.kill();
+    await backend?.drop();
+    await keystone?.stop();
+  });
+
+  const openstack = async (...args: string[]) => {
+    const { stdout } = await run('openstack', args, { env, timeout: 60_000 });
+    return stdout;
+  };
+  const json = async (...args: string[]) => JSON.parse(await openstack(...args, '-f', 'json'));
+
+  it('creates a queue, posts, lists, claims, reads stats and deletes it, all in the token’s project', async () => {
+    await openstack('messaging', 'queue', 'create', 'cli-jobs');
+    await openstack(
+      'messaging',
+      'message',
+      'post',
+      'cli-jobs',
+      JSON.stringify([1, 2, 3].map((n) => ({ body: { n }, ttl: 300 }))),
+    );
+    const listed = await json('messaging', 'message', 'list', 'cli-jobs', '--echo');
+    expect(listed.map((m: { Body: unknown }) => m.Body)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    const claimed = await json('messaging', 'claim', 'create', 'cli-jobs', '--limit', '2');
+    expect(claimed).toHaveLength(2);
+    const stats = await json('messaging', 'queue', 'stats', 'cli-jobs');
+    expect(stats.Stats.messages).toMatchObject({ claimed: 2, free: 1, total: 3 });
+    const queues = await json('messaging', 'queue', 'list');
+    expect(queues.map((q: { Name: string }) => q.Name)).toEqual(['cli-jobs']);
+
+    // the same queue as our server sees it through alpha's token: the CLI worked in alpha's project
+    const token = await keystone.token('alpha-member');
+    const res = await fetch(`${server.url}/v2/queues/cli-jobs/stats`, {
+      headers: { 'X-Auth-Token': token, 'Client-ID': randomUUID() },
+    });
+    expect((await res.json()).messages).toMatchObject({ total: 3 });
+
+    await openstack('messaging', 'queue', 'delete', 'cli-jobs');
+    expect(await json('messaging', 'queue', 'list')).toEqual([]);
+  }, 180_000);
+});
