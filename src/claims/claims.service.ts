@@ -8,7 +8,7 @@ import type { RequestContext } from '../common/request-context';
 import { requireObject } from '../common/request-body';
 import { messageView, queuePath } from '../messages/message-view';
 import { deadLetterPolicy } from '../queues/queue-metadata';
-import { QueueMetadataCache } from '../queues/queue-metadata.cache';
+import { QueueReadCache } from '../queues/queue-read.cache';
 import { CLAIM_STORE, ClaimStore } from '../storage/storage.contract';
 
 interface ClaimTerms {
@@ -20,7 +20,7 @@ interface ClaimTerms {
 export class ClaimsService {
   constructor(
     @Inject(CLAIM_STORE) private readonly claims: ClaimStore,
-    private readonly metadata: QueueMetadataCache,
+    private readonly cache: QueueReadCache,
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
@@ -49,13 +49,12 @@ export class ClaimsService {
       );
     }
     const ref = { project: ctx.project, queue };
-    const metadata = (await this.metadata.get(ref)) ?? {};
+    const metadata = (await this.cache.get(ref)) ?? {};
     const now = Date.now();
-    const batch = await this.claims.create(
-      ref,
-      { ...terms, limit: limit ?? 10, deadLetter: deadLetterPolicy(metadata) },
-      now,
-    );
+    const deadLetter = deadLetterPolicy(metadata);
+    const batch = await this.claims.create(ref, { ...terms, limit: limit ?? 10, deadLetter }, now);
+    this.cache.messagesChanged(ref);
+    if (deadLetter) this.cache.messagesChanged({ project: ctx.project, queue: deadLetter.queue });
     if (!batch.messages.length) return null;
     return {
       location: `${queuePath(queue)}/claims/${batch.claimId}`,
@@ -84,18 +83,16 @@ export class ClaimsService {
   ): Promise<void> {
     const terms = this.readTerms(body, length);
     this.checkTtl(terms.ttl);
-    const renewed = await this.claims.renew(
-      { project: ctx.project, queue },
-      claimId,
-      terms.ttl,
-      Math.max(0, terms.grace),
-      Date.now(),
-    );
+    const ref = { project: ctx.project, queue };
+    const renewed = await this.claims.renew(ref, claimId, terms.ttl, Math.max(0, terms.grace), Date.now());
+    this.cache.messagesChanged(ref);
     if (!renewed) throw claimNotFound(ctx, queue, claimId);
   }
 
   async release(ctx: RequestContext, queue: string, claimId: string): Promise<void> {
-    await this.claims.release({ project: ctx.project, queue }, claimId, Date.now());
+    const ref = { project: ctx.project, queue };
+    await this.claims.release(ref, claimId, Date.now());
+    this.cache.messagesChanged(ref);
   }
 
   private defaultTerms(): ClaimTerms {

@@ -13,6 +13,8 @@ export interface Settings {
   sweepIntervalMs: number;
   /** How long a queue's metadata may be reused by post, list and claim, ms (0: read it every time). */
   metadataCacheMs: number;
+  /** How long a queue's stats may be reused, ms (0: count every time). */
+  statsCacheMs: number;
   limits: TransportLimits;
   /** `noauth` (trusted X-Project-ID/X-Roles headers) or `keystone` (validated X-Auth-Token). */
   authStrategy: AuthStrategy;
@@ -38,6 +40,7 @@ export function loadSettings(env: Env = process.env): Settings {
     redisUrl: env.REDIS_URL || undefined,
     sweepIntervalMs: toInt('SWEEP_INTERVAL_MS', env.SWEEP_INTERVAL_MS ?? '30000'),
     metadataCacheMs: toInt('METADATA_CACHE_MS', env.METADATA_CACHE_MS ?? '1000'),
+    statsCacheMs: toInt('STATS_CACHE_MS', env.STATS_CACHE_MS ?? '500'),
     limits: readLimits(conf.transport ?? {}),
     authStrategy: readAuthStrategy(env.AUTH_STRATEGY ?? conf.DEFAULT?.auth_strategy),
     signedUrlSecretKey: env.SIGNED_URL_SECRET_KEY ?? conf.signed_url?.secret_key ?? '',

@@ -8,7 +8,7 @@ import { toQueryString } from '../common/query';
 import type { RequestContext } from '../common/request-context';
 import { isJsonObject, requireDocument } from '../common/request-body';
 import { postingPolicy, PostingPolicy } from '../queues/queue-metadata';
-import { QueueMetadataCache } from '../queues/queue-metadata.cache';
+import { QueueReadCache } from '../queues/queue-read.cache';
 import { queueNotFound } from '../queues/queues.service';
 import {
   DeleteOutcome,
@@ -40,7 +40,7 @@ export class MessagesService {
   constructor(
     @Inject(MESSAGE_STORE) private readonly messages: MessageStore,
     @Inject(QUEUE_STORE) private readonly queues: QueueStore,
-    private readonly metadata: QueueMetadataCache,
+    private readonly cache: QueueReadCache,
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
@@ -51,7 +51,7 @@ export class MessagesService {
   /** Posts a batch, creating the queue on first use; returns the new messages' hrefs in order. */
   async post(ctx: RequestContext, queue: string, body: unknown, length: number | undefined): Promise<string[]> {
     const ref = { project: ctx.project, queue };
-    const policy = postingPolicy((await this.metadata.get(ref)) ?? {}, this.limits);
+    const policy = postingPolicy((await this.cache.get(ref)) ?? {}, this.limits);
     this.checkPostSize(length, policy);
     const document = requireDocument(body, length);
     if (!isJsonObject(document) || !('messages' in document)) {
@@ -59,13 +59,14 @@ export class MessagesService {
     }
     const batch = this.readMessages(document.messages, policy);
     const ids = await this.messages.post(ref, ctx.clientId, batch, Date.now());
+    this.cache.messagesChanged(ref);
     return ids.map((id) => `${queuePath(queue)}/messages/${id}`);
   }
 
   async list(ctx: RequestContext, queue: string, query: MessageListQuery) {
     this.checkPageLimit(query.limit);
     const ref = { project: ctx.project, queue };
-    const metadata = (await this.metadata.get(ref)) ?? {};
+    const metadata = (await this.cache.get(ref)) ?? {};
     // Zaqar lists delayed messages unless the queue itself sets a default delay.
     const includeDelayed = metadata._default_message_delay ? query.includeDelayed : true;
     const now = Date.now();
@@ -119,7 +120,9 @@ export class MessagesService {
   }
 
   async delete(ctx: RequestContext, queue: string, id: string, claimId: string | undefined): Promise<void> {
-    const outcome = await this.messages.delete({ project: ctx.project, queue }, id, claimId, Date.now());
+    const ref = { project: ctx.project, queue };
+    const outcome = await this.messages.delete(ref, id, claimId, Date.now());
+    if (outcome === 'deleted') this.cache.messagesChanged(ref);
     const refusal = DELETE_REFUSALS[outcome];
     if (refusal) throw refusal();
   }
@@ -133,12 +136,14 @@ export class MessagesService {
     const now = Date.now();
     if (query.ids) {
       const { refused } = await this.messages.deleteMany(ref, query.ids, claimIds, now);
+      this.cache.messagesChanged(ref);
       if (refused.length) {
         throw new Forbidden('Unable to delete', `Messages ${refused.join(', ')} are not held by the given claims.`);
       }
       return undefined;
     }
     const popped = await this.messages.pop(ref, query.pop!, now);
+    this.cache.messagesChanged(ref);
     return {
       messages: popped.map((m) => ({
         id: m.id,

@@ -15,7 +15,7 @@ import {
   QUEUE_STORE,
   QueueStore,
 } from '../storage/storage.contract';
-import { QueueMetadataCache } from './queue-metadata.cache';
+import { QueueReadCache } from './queue-read.cache';
 import { checkReservedMetadata, reservedDefaults, withReservedDefaults } from './queue-metadata';
 
 export interface QueueListQuery {
@@ -30,7 +30,7 @@ export class QueuesService {
   constructor(
     @Inject(QUEUE_STORE) private readonly queues: QueueStore,
     @Inject(MESSAGE_STORE) private readonly messages: MessageStore,
-    private readonly metadataCache: QueueMetadataCache,
+    private readonly cache: QueueReadCache,
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
@@ -45,7 +45,7 @@ export class QueuesService {
     checkReservedMetadata(metadata, this.limits);
     const ref = { project: ctx.project, queue };
     const created = await this.queues.create(ref, metadata, Date.now());
-    this.metadataCache.forget(ref); // after the write, so a read racing it cannot cache the old value
+    this.cache.forget(ref); // after the write, so a read racing it cannot cache the old value
     return created;
   }
 
@@ -66,7 +66,7 @@ export class QueuesService {
     const updated = applyMetadataPatch(current, changes, reservedDefaults(this.limits));
     checkReservedMetadata(updated, this.limits, invalidBody);
     const stored = await this.queues.setMetadata(ref, updated);
-    this.metadataCache.forget(ref);
+    this.cache.forget(ref);
     if (!stored) throw queueNotFound(ctx, queue);
     return withReservedDefaults(updated, this.limits);
   }
@@ -74,7 +74,7 @@ export class QueuesService {
   async delete(ctx: RequestContext, queue: string): Promise<void> {
     const ref = { project: ctx.project, queue };
     await this.queues.delete(ref);
-    this.metadataCache.forget(ref);
+    this.cache.forget(ref);
   }
 
   async list(ctx: RequestContext, query: QueueListQuery) {
@@ -97,7 +97,7 @@ export class QueuesService {
 
   async stats(ctx: RequestContext, queue: string) {
     const now = Date.now();
-    const stats = await this.queues.stats({ project: ctx.project, queue }, now);
+    const stats = await this.cache.statsOf({ project: ctx.project, queue }, now);
     const messages: Record<string, unknown> = { claimed: stats.claimed, free: stats.free, total: stats.total };
     if (stats.total && stats.oldest && stats.newest) {
       messages.newest = statsMessageView(stats.newest, queue, now);
@@ -109,7 +109,10 @@ export class QueuesService {
   /** Removes the queue's messages (and, once they exist, its subscriptions), keeping the queue. */
   async purge(ctx: RequestContext, queue: string, body: unknown, length: number | undefined): Promise<void> {
     const types = length ? purgedResourceTypes(requireDocument(body, length)) : PURGEABLE;
-    if (types.includes('messages')) await this.messages.purge({ project: ctx.project, queue });
+    if (!types.includes('messages')) return;
+    const ref = { project: ctx.project, queue };
+    await this.messages.purge(ref);
+    this.cache.messagesChanged(ref);
   }
 
   private checkMetadataSize(

@@ -77,7 +77,7 @@ describeWithKeystone('the openstack CLI against our server through the Keystone 
     const res = await fetch(`${server.url}/v2/queues/cli-jobs/stats`, {
       headers: { 'X-Auth-Token': token, 'Client-ID': randomUUID() },
     });
-    expect((await res.json()).messages).toMatchObject({ total: 3 });
+    expect(((await res.json()) as { messages: unknown }).messages).toMatchObject({ total: 3 });
 
     await openstack('messaging', 'queue', 'delete', 'cli-jobs');
     expect(await json('messaging', 'queue', 'list')).toEqual([]);
