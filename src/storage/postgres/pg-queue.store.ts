@@ -63,8 +63,8 @@ export class PgQueueStore implements QueueStore {
   }
 
   async create(ref: QueueRef, metadata: Metadata, now: number): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(CREATE_SQL, [ref.project, ref.queue, metadata, now]);
-    return rows.length > 0;
+    const { rowCount } = await this.pool.query(CREATE_SQL, [ref.project, ref.queue, JSON.stringify(metadata), now]);
+    return (rowCount ?? 0) > 0;
   }
 
   async getMetadata(ref: QueueRef): Promise<Metadata | null> {
@@ -85,14 +85,16 @@ export class PgQueueStore implements QueueStore {
 
   /**
    * Tombstones the queue row first: that waits for a post holding the row and makes later posts
-   * wait for this commit, so the deletes below (each with a fresh snapshot) miss no message.
+   * wait for this commit. The deletes are a second statement, so they take a fresh snapshot after
+   * that wait and miss no message. Both travel in one round trip as a multi-statement simple query,
+   * which PostgreSQL runs as one transaction (rolled back whole on an error) with a snapshot per
+   * statement; it takes no parameters, hence the escaped literals.
    */
   async delete(ref: QueueRef): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      await manager.update(QueueEntity, { project: ref.project, name: ref.queue }, { metadata: null });
-      await manager.query('DELETE FROM messages WHERE project = $1 AND queue = $2', [ref.project, ref.queue]);
-      await manager.query('DELETE FROM claims WHERE project = $1 AND queue = $2', [ref.project, ref.queue]);
-    });
+    const [project, queue] = [escapeLiteral(ref.project), escapeLiteral(ref.queue)];
+    await this.pool.query(`UPDATE queues SET metadata = NULL WHERE project = ${project} AND name = ${queue};
+WITH m AS (DELETE FROM messages WHERE project = ${project} AND queue = ${queue})
+DELETE FROM claims WHERE project = ${project} AND queue = ${queue};`);
   }
 
   async list(project: string, options: QueueListOptions): Promise<QueueListing[]> {
