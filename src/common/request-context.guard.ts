@@ -6,6 +6,7 @@ import type { Settings } from '../config/settings';
 import { checkClientId } from './client-id';
 import { acceptsJson } from './accept';
 import { BadRequest, NotAcceptable } from './errors';
+import { header } from './headers';
 import { checkQueueIdentification } from './queue-name';
 import { UNSCOPED } from './request-context';
 
@@ -32,8 +33,8 @@ export class RequestContextGuard implements CanActivate {
           '`application/json`; specify proper client-side media type with the "Content-Type" header.',
       );
     }
-    if (!acceptsJson(header(headers.accept))) throw new NotAcceptable();
-    const clientId = header(headers['client-id']);
+    if (!acceptsJson(header(headers, 'accept'))) throw new NotAcceptable();
+    const clientId = header(headers, 'client-id');
     if (clientId === undefined) throw new BadRequest('Missing header value', 'The "Client-ID" header is required.');
     checkClientId(clientId, this.settings.limits);
     const identity = request.user!;
@@ -52,6 +53,3 @@ export class RequestContextGuard implements CanActivate {
   }
 }
 
-function header(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}

@@ -3,7 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-custom';
 import { Unauthorized } from '../../common/errors';
-import { header } from '../headers';
+import { header } from '../../common/headers';
 import { Identity, KEYSTONE } from '../identity';
 import { KeystoneClient, KeystoneSettings } from '../keystone';
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-custom';
-import { header, headerList } from '../headers';
+import { header, headerList } from '../../common/headers';
 import { Identity, NOAUTH } from '../identity';
 
 /**
