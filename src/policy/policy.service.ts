@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
 import { Forbidden } from '../common/errors';
+import { installRoot } from '../common/install-root';
 import { parsePolicyDocument, PolicyFileError } from './policy-file.loader';
 import { PolicyFileWatcher } from './policy-file.watcher';
 import { PolicySet } from './policy-set';
@@ -36,7 +37,9 @@ export class PolicyService implements OnModuleInit, OnModuleDestroy {
   private missingReported = false;
 
   constructor(@Optional() @Inject(POLICY_OPTIONS) options: PolicyOptions = {}) {
-    this.file = resolve(process.cwd(), options.file ?? process.env.POLICY_FILE ?? 'policy.json');
+    // an operator's POLICY_FILE is relative to where they start the server; the default ships with it
+    const configured = options.file ?? process.env.POLICY_FILE;
+    this.file = configured ? resolve(process.cwd(), configured) : resolve(installRoot(), 'policy.json');
     this.defaults = options.defaults ?? ZAQAR_DEFAULT_POLICY;
     // A policy we cannot load at start stops the server: there is no last good one to fall back on.
     try {

@@ -18,6 +18,8 @@ export interface ServerOptions {
   storageUrl: string;
   port?: number;
   env?: Record<string, string>;
+  /** Working directory of the server process; the test runner's by default. */
+  cwd?: string;
 }
 
 // two levels up is the repository, or dist/ when this file runs compiled
@@ -46,6 +48,7 @@ export async function startServer(options: ServerOptions): Promise<StartedServer
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: options.cwd,
   });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
