@@ -57,43 +57,6 @@ if (process.env.CI !== 'true' && !postgresAnswers()) {
       return (await d.messages.list(ref, { limit: 10_000, ...everyone }, now)).messages;
     }
 
-    it('posts arriving together are committed as a group, each keeping its order, with consecutive seqs', async () => {
-      const ref = freshQueue();
-      await Promise.all([
-        driver.messages.post(ref, 'a', [message('a1'), message('a2'), message('a3')], now),
-        driver.messages.post(ref, 'b', [message('b1')], now),
-        driver.messages.post(ref, 'c', [message('c1'), message('c2')], now),
-      ]);
-      const markers: (string | null)[] = [];
-      let marker: string | undefined;
-      for (;;) {
-        const page = await driver.messages.list(ref, { marker, limit: 1, ...everyone }, now);
-        if (page.messages.length === 0) break;
-        markers.push(page.marker);
-        marker = page.marker!;
-      }
-      expect(markers).toEqual(['1', '2', '3', '4', '5', '6']);
-      expect((await listAll(driver, ref)).map((m) => m.body)).toEqual(['a1', 'a2', 'a3', 'b1', 'c1', 'c2']);
-    });
-
-    it('a post that PostgreSQL refuses is rejected alone; the posts grouped with it are committed', async () => {
-      const ref = freshQueue();
-      const outcomes = await Promise.allSettled([
-        driver.messages.post(ref, 'c', [message('before')], now),
-        driver.messages.post(ref, 'c', [{ body: 'bad', ttl: Number.NaN, delay: 0 }], now),
-        driver.messages.post(ref, 'c', [message('after')], now),
-      ]);
-      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-      expect((await listAll(driver, ref)).map((m) => m.body)).toEqual(['before', 'after']);
-    });
-
-    it('many posts in one burst all land, in order', async () => {
-      const ref = freshQueue();
-      const bodies = Array.from({ length: 2500 }, (_, i) => i);
-      await Promise.all(bodies.map((i) => driver.messages.post(ref, 'c', [message(i)], now)));
-      expect((await listAll(driver, ref)).map((m) => m.body)).toEqual(bodies);
-    });
-
     it('bodies keep their key order and may carry \\u0000', async () => {
       const ref = freshQueue();
       const body = { zeta: 1, alpha: { z: 'x\u0000y', a: [3, 2, 1] } };

@@ -378,6 +378,46 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
       });
     });
 
+    describe('posts committed together', () => {
+      it('posts arriving together keep arrival order and each gets consecutive seqs', async () => {
+        const ref = newQueue();
+        await Promise.all([
+          post(ref, ['a1', 'a2', 'a3'], { clientId: 'a' }),
+          post(ref, ['b1'], { clientId: 'b' }),
+          post(ref, ['c1', 'c2'], { clientId: 'c' }),
+        ]);
+        const markers: (string | null)[] = [];
+        let marker: string | undefined;
+        for (;;) {
+          const page = await list(ref, T0, { marker, limit: 1 });
+          if (page.messages.length === 0) break;
+          markers.push(page.marker);
+          marker = page.marker!;
+        }
+        expect(markers).toEqual(['1', '2', '3', '4', '5', '6']);
+        expect(bodiesOf(await everything(ref, T0))).toEqual(['a1', 'a2', 'a3', 'b1', 'c1', 'c2']);
+      });
+
+      it('a post that fails is rejected alone; the posts grouped with it are committed', async () => {
+        const ref = newQueue();
+        const outcomes = await Promise.allSettled([
+          post(ref, ['before']),
+          // NaN breaks a NOT NULL (or integer) constraint inside the shared transaction
+          driver.messages.post(ref, PRODUCER, [{ body: 'bad', ttl: Number.NaN, delay: 0 }], T0),
+          post(ref, ['after']),
+        ]);
+        expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+        expect(bodiesOf(await everything(ref, T0))).toEqual(['before', 'after']);
+      });
+
+      it('many posts in one burst all land, in order', async () => {
+        const ref = newQueue();
+        const bodies = Array.from({ length: 2500 }, (_, i) => i);
+        await Promise.all(bodies.map((i) => post(ref, [i])));
+        expect(bodiesOf((await list(ref, T0, { limit: 3000, echo: true })).messages)).toEqual(bodies);
+      });
+    });
+
     describe('deleting messages', () => {
       it('delete removes a free message and answers missing for unknown messages and queues', async () => {
         const ref = newQueue();
