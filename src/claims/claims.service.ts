@@ -6,7 +6,7 @@ import { InvalidApiRequest, NotFound } from '../common/errors';
 import { intField } from '../common/fields';
 import type { RequestContext } from '../common/request-context';
 import { requireObject } from '../common/request-body';
-import { messageView, queuePath } from '../messages/message-view';
+import { ageOf, messageView, queuePath } from '../messages/message-view';
 import { deadLetterPolicy } from '../queues/queue-metadata';
 import { QueueReadCache } from '../queues/queue-read.cache';
 import { CLAIM_STORE, ClaimStore } from '../storage/storage.contract';
@@ -67,7 +67,7 @@ export class ClaimsService {
     const claim = await this.claims.get({ project: ctx.project, queue }, claimId, now);
     if (!claim) throw claimNotFound(ctx, queue, claimId);
     return {
-      age: Math.max(0, Math.floor((now - claim.updated) / 1000)),
+      age: ageOf(claim.updated, now),
       ttl: claim.ttl,
       messages: claim.messages.map((m) => messageView(m, queue, now, claimId)),
       href: `${queuePath(queue)}/claims/${claimId}`,

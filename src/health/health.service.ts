@@ -1,14 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import {
-  CLAIM_STORE,
-  ClaimStore,
-  MESSAGE_STORE,
-  MessageStore,
-  QUEUE_STORE,
-  QueueStore,
-  QueueRef,
-} from '../storage/storage.contract';
+import { QueueRef, STORAGE_DRIVER, StorageDriver } from '../storage/storage.contract';
 
 interface OperationStatus {
   succeeded: boolean;
@@ -21,20 +13,21 @@ const PROBE_PROJECT = '__zaqar_health__';
 
 @Injectable()
 export class HealthService {
-  constructor(
-    @Inject(QUEUE_STORE) private readonly queues: QueueStore,
-    @Inject(MESSAGE_STORE) private readonly messages: MessageStore,
-    @Inject(CLAIM_STORE) private readonly claims: ClaimStore,
-  ) {}
+  constructor(@Inject(STORAGE_DRIVER) private readonly driver: StorageDriver) {}
+
+  private get queues() {
+    return this.driver.queues;
+  }
+  private get messages() {
+    return this.driver.messages;
+  }
+  private get claims() {
+    return this.driver.claims;
+  }
 
   /** Ping: can the storage back end answer at all? */
-  async reachable(): Promise<boolean> {
-    try {
-      const metadata = await this.queues.getMetadata({ project: PROBE_PROJECT, queue: 'ping' });
-      return metadata === null || typeof metadata === 'object';
-    } catch {
-      return false;
-    }
+  reachable(): Promise<boolean> {
+    return this.driver.ping().catch(() => false);
   }
 
   /**
