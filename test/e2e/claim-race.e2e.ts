@@ -1,5 +1,5 @@
 import { BACKENDS } from '../support/backends';
-import { ApiClient, idFromHref } from '../support/http';
+import { lastSegment, ZaqarClient } from './client';
 import { serversOnFreshStore } from '../support/lifecycle';
 
 const MESSAGES = 2000;
@@ -11,15 +11,15 @@ describe.each(BACKENDS)(
     const { servers } = serversOnFreshStore(makeBackend, 2);
 
     it(`delivers each of ${MESSAGES} messages to exactly one claimer while claims are valid`, async () => {
-      const producer = new ApiClient(servers[0].url);
+      const producer = new ZaqarClient(servers[0].url);
       const queue = 'race';
       for (let batch = 0; batch < MESSAGES / 10; batch += 20) {
         await Promise.all(
           Array.from({ length: 20 }, async (_, i) => {
             const messages = Array.from({ length: 10 }, (_, j) => ({ body: { n: (batch + i) * 10 + j }, ttl: 600 }));
             const res = await producer
-              .with({ baseUrl: servers[i % 2].url })
-              .request('POST', `/v2/queues/${queue}/messages`, { messages });
+              .on(servers[i % 2].url)
+              .request('POST', `/v2/queues/${queue}/messages`, { json: { messages } });
             expect(res.status).toBe(201);
           }),
         );
@@ -27,9 +27,11 @@ describe.each(BACKENDS)(
 
       const deliveries: number[] = [];
       const claimer = async (worker: number) => {
-        const client = producer.with({ baseUrl: servers[worker % 2].url });
+        const client = producer.on(servers[worker % 2].url);
         for (let emptyClaims = 0; emptyClaims < 3;) {
-          const claim = await client.request('POST', `/v2/queues/${queue}/claims?limit=10`, { ttl: 300, grace: 60 });
+          const claim = await client.request('POST', `/v2/queues/${queue}/claims?limit=10`, {
+            json: { ttl: 300, grace: 60 },
+          });
           if (claim.status === 204) {
             emptyClaims++;
             continue;
@@ -41,7 +43,7 @@ describe.each(BACKENDS)(
             const claimId = new URL(message.href, 'http://x').searchParams.get('claim_id');
             const deleted = await client.request(
               'DELETE',
-              `/v2/queues/${queue}/messages/${idFromHref(message.href)}?claim_id=${claimId}`,
+              `/v2/queues/${queue}/messages/${lastSegment(message.href)}?claim_id=${claimId}`,
             );
             expect(deleted.status).toBe(204);
           }

@@ -44,6 +44,11 @@ export class ZaqarClient {
     return new ZaqarClient(this.baseUrl, this.project, clientId);
   }
 
+  /** The same project through another server process, as another worker. */
+  on(baseUrl: string): ZaqarClient {
+    return new ZaqarClient(baseUrl, this.project);
+  }
+
   /** The same Client-ID in a different, fresh project. */
   otherProject(project: string = newProjectId()): ZaqarClient {
     return new ZaqarClient(this.baseUrl, project, this.clientId);

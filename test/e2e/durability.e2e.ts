@@ -1,5 +1,5 @@
 import { BACKENDS, TestBackend } from '../support/backends';
-import { ApiClient, idFromHref } from '../support/http';
+import { lastSegment, ZaqarClient } from './client';
 import { startServer, StartedServer } from '../support/server';
 
 describe.each(BACKENDS)('durability on %s', (_name, makeBackend) => {
@@ -17,7 +17,7 @@ describe.each(BACKENDS)('durability on %s', (_name, makeBackend) => {
 
   it('every message answered 201 survives a SIGKILL of the server', async () => {
     server = await startServer({ storageUrl: backend.url });
-    const client = new ApiClient(server.url);
+    const client = new ZaqarClient(server.url);
     const queue = 'durable';
     const acknowledged: string[] = [];
     // 32 concurrent producers so that group commit is exercised, then kill while they still post
@@ -25,12 +25,14 @@ describe.each(BACKENDS)('durability on %s', (_name, makeBackend) => {
       for (let i = 0; ; i++) {
         let res;
         try {
-          res = await client.request('POST', `/v2/queues/${queue}/messages`, { messages: [{ body: { p, i } }] });
+          res = await client.request('POST', `/v2/queues/${queue}/messages`, {
+            json: { messages: [{ body: { p, i } }] },
+          });
         } catch {
           return; // the server died under us: that request was never acknowledged
         }
         if (res.status !== 201) return;
-        acknowledged.push(...res.body.resources.map(idFromHref));
+        acknowledged.push(...res.body.resources.map(lastSegment));
       }
     });
     const deadline = Date.now() + 30_000;
@@ -39,7 +41,7 @@ describe.each(BACKENDS)('durability on %s', (_name, makeBackend) => {
     await Promise.all(producers);
 
     server = await startServer({ storageUrl: backend.url });
-    const reader = client.with({ baseUrl: server.url });
+    const reader = client.on(server.url);
     const stored = new Set<string>();
     let path = `/v2/queues/${queue}/messages?echo=true&limit=20`;
     for (;;) {

@@ -1,5 +1,5 @@
 import { BACKENDS } from '../support/backends';
-import { ApiClient } from '../support/http';
+import { ZaqarClient } from './client';
 import { serversOnFreshStore } from '../support/lifecycle';
 
 const PRODUCERS = 8;
@@ -10,26 +10,26 @@ describe.each(BACKENDS)('the feed under concurrent producers on two server proce
   const { servers } = serversOnFreshStore(makeBackend, 2);
 
   it('a reader paging with markers sees every message exactly once, each producer in its own order', async () => {
-    const base = new ApiClient(servers[0].url);
+    const base = new ZaqarClient(servers[0].url);
     const queue = 'feed';
     const total = PRODUCERS * BATCHES * PER_BATCH;
     let producing = true;
 
     const producer = async (p: number) => {
-      const client = base.with({ baseUrl: servers[p % 2].url });
+      const client = base.on(servers[p % 2].url);
       for (let b = 0; b < BATCHES; b++) {
         const messages = Array.from({ length: PER_BATCH }, (_, i) => ({
           body: { p, seq: b * PER_BATCH + i },
           ttl: 600,
         }));
-        const res = await client.request('POST', `/v2/queues/${queue}/messages`, { messages });
+        const res = await client.request('POST', `/v2/queues/${queue}/messages`, { json: { messages } });
         expect(res.status).toBe(201);
       }
     };
 
     const seen: Array<{ p: number; seq: number }> = [];
     const reader = async () => {
-      const client = base.with({ baseUrl: servers[1].url });
+      const client = base.on(servers[1].url);
       let path = `/v2/queues/${queue}/messages?echo=true&limit=20`;
       const deadline = Date.now() + 60_000;
       while (seen.length < total && Date.now() < deadline) {

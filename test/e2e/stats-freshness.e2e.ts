@@ -1,5 +1,5 @@
 import { BACKENDS } from '../support/backends';
-import { ApiClient } from '../support/http';
+import { ZaqarClient } from './client';
 import { serversOnFreshStore } from '../support/lifecycle';
 
 const STATS_CACHE_MS = 400;
@@ -8,11 +8,14 @@ describe.each(BACKENDS)('queue stats across two server processes on %s', (_name,
   const { servers } = serversOnFreshStore(makeBackend, 2, { STATS_CACHE_MS: String(STATS_CACHE_MS) });
 
   it('are exact through the process that wrote, and catch up elsewhere within STATS_CACHE_MS', async () => {
-    const writer = new ApiClient(servers[0].url);
-    const reader = writer.with({ baseUrl: servers[1].url });
-    const total = async (client: ApiClient) => (await client.request('GET', '/v2/queues/q/stats')).body.messages.total;
+    const writer = new ZaqarClient(servers[0].url);
+    const reader = writer.on(servers[1].url);
+    const total = async (client: ZaqarClient) =>
+      (await client.request('GET', '/v2/queues/q/stats')).body.messages.total;
     const post = (n: number) =>
-      writer.request('POST', '/v2/queues/q/messages', { messages: Array.from({ length: n }, (_, i) => ({ body: i })) });
+      writer.request('POST', '/v2/queues/q/messages', {
+        json: { messages: Array.from({ length: n }, (_, i) => ({ body: i })) },
+      });
 
     await post(3);
     expect(await total(writer)).toBe(3);
