@@ -3,7 +3,7 @@ import { BadRequest } from './errors';
 
 const QUEUE_NAME = /^[a-zA-Z0-9_\-.]+$/;
 
-export function isValidQueueName(name: string): boolean {
+function isValidQueueName(name: string): boolean {
   return name.length <= QUEUE_NAME_MAX_LENGTH && QUEUE_NAME.test(name);
 }
 

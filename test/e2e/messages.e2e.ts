@@ -385,7 +385,7 @@ describeTargets('messages', (target) => {
         ids.push(
           ...(await producer.postMessages(
             'fifo',
-            numbered(4).map((m, i) => ({ body: batch * 4 + i })),
+            numbered(4).map((_m, i) => ({ body: batch * 4 + i })),
           )),
         );
       }

@@ -55,7 +55,7 @@ export class PgQueueStore implements QueueStore {
   private readonly repo: Repository<QueueEntity>;
 
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly pool: Pool,
     private readonly heads: QueueHeads,
   ) {
