@@ -52,4 +52,3 @@ export class RequestContextGuard implements CanActivate {
     return true;
   }
 }
-
