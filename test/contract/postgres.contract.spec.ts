@@ -1,7 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { Client } from 'pg';
+import { randomUUID } from 'node:crypto';
+import { Client, escapeLiteral } from 'pg';
 import { openPostgresDriver } from '../../src/storage/postgres/postgres.driver';
-import { postgresMigrations } from '../../src/storage/postgres/postgres.schema';
+import { CLAIM_SQL } from '../../src/storage/postgres/pg-claim.store';
+import { LIST_SQL, POP_SQL } from '../../src/storage/postgres/pg-message.store';
+import { postgresMigrations, withSessionOptions } from '../../src/storage/postgres/postgres.schema';
 import type { QueueRef, StorageDriver } from '../../src/storage/storage.contract';
 import { PG_ADMIN_URL, postgresBackend, type TestBackend } from '../support/backends';
 import { describeStorageContract } from './storage-contract';
@@ -190,6 +193,55 @@ if (process.env.CI !== 'true' && !postgresAnswers()) {
       expect(await driver.queues.getMetadata(ref)).toEqual({});
       expect(await driver.queues.count(ref.project)).toBe(1);
       expect(await driver.queues.create(ref, { second: 2 }, now)).toBe(false);
+    });
+
+    it('list, claim and pop walk the primary key after churn has left the indexes large', async () => {
+      const fresh = await postgresBackend();
+      const churned = await openPostgresDriver(fresh.url);
+      const client = new Client({ connectionString: withSessionOptions(fresh.url) });
+      try {
+        // A burst of 20,000 messages, consumed: the table is small again, its indexes are not.
+        const burst = freshQueue();
+        for (let i = 0; i < 20; i++) {
+          await churned.messages.post(
+            burst,
+            'c',
+            Array.from({ length: 1000 }, (_, k) => message(k)),
+            now,
+          );
+        }
+        await churned.queues.delete(burst);
+        const ref = freshQueue();
+        await churned.messages.post(
+          ref,
+          'c',
+          Array.from({ length: 50 }, (_, k) => message(k)),
+          now,
+        );
+        await client.connect();
+        await client.query('VACUUM ANALYZE messages');
+        const [project, queue] = [escapeLiteral(ref.project), escapeLiteral(ref.queue)];
+        const claimId = escapeLiteral(randomUUID());
+        const statements: Array<[string, string, string]> = [
+          ['list', LIST_SQL, `${project}, ${queue}, ${now}, 0, true, 'c', true, true, 10, true`],
+          [
+            'claim',
+            CLAIM_SQL,
+            `${project}, ${queue}, ${now}, 10, ${claimId}, ${now + 60_000}, ${now + 120_000}, 120, 60, 60, 0, 2147483647`,
+          ],
+          ['pop', POP_SQL, `${project}, ${queue}, ${now}, 10, 0`],
+        ];
+        for (const [name, sql, args] of statements) {
+          await client.query(`PREPARE ${name} AS ${sql}`);
+          const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN EXECUTE ${name}(${args})`);
+          const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
+          expect({ name, plan }).toEqual({ name, plan: expect.not.stringMatching(/Seq Scan on messages|Sort/) });
+        }
+      } finally {
+        await client.end();
+        await churned.close();
+        await fresh.drop();
+      }
     });
 
     it('two processes opening a fresh database at once both migrate it safely', async () => {

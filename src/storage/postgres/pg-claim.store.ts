@@ -46,7 +46,7 @@ claim_row AS (
 const CLAIM_RESULT = `
 SELECT hd.head, c.* FROM (SELECT ${headSql('$11')} AS head) hd LEFT JOIN claimed c ON true`;
 
-const CLAIM_SQL = `WITH ${CLAIM_PICK}, ${CLAIM_MARK} ${CLAIM_RESULT}`;
+export const CLAIM_SQL = `WITH ${CLAIM_PICK}, ${CLAIM_MARK} ${CLAIM_RESULT}`;
 
 /**
  * With a dead-letter policy, the picked messages already claimed `maxClaimCount` times move to the

@@ -58,7 +58,7 @@ FROM q, unnest($5::uuid[], $6::text[], $7::json[], $8::int[], $9::bigint[], $10:
  * Without a marker the scan starts at the queue's known head ($4 is then the hint), and the
  * statement also reports the current head (an init plan, run only when $10 asks for it).
  */
-const LIST_SQL = `
+export const LIST_SQL = `
 SELECT ${messageColumns('$3')}, CASE WHEN $10 THEN ${headSql('$4')} END AS head
 FROM messages m
 WHERE m.project = $1 AND m.queue = $2 AND m.seq > $4 AND m.expires > $3
@@ -110,7 +110,7 @@ const EXISTING_SQL = `
 SELECT id FROM messages WHERE project = $1 AND queue = $2 AND id = ANY($3::uuid[]) AND expires > $4`;
 
 /** Pops from the known head ($5) and reports the head as it was before (one row even when empty). */
-const POP_SQL = `
+export const POP_SQL = `
 WITH picked AS MATERIALIZED (
   SELECT seq FROM messages
   WHERE project = $1 AND queue = $2 AND seq > $5 AND expires > $3 AND delay_until <= $3

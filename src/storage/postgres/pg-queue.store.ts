@@ -4,7 +4,7 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import type { Metadata, QueueListing, QueueListOptions, QueueRef, QueueStats, QueueStore } from '../storage.contract';
 import { QueueEntity } from './entities/queue.entity';
 import type { QueueHeads } from './pg-queue-heads';
-import { beforeNul, compareSeq, messageColumns, MessageRow, sqlInteger, toMessageRecord } from './pg-values';
+import { beforeNul, compareSeq, messageColumns, MessageRow, toMessageRecord } from './pg-values';
 
 /** Creates the queue, or revives a deleted one (a tombstone); an existing live queue is left alone. */
 const CREATE_SQL = `
@@ -15,27 +15,20 @@ WHERE q.metadata IS NULL
 RETURNING 1`;
 
 /**
- * Counts and both ends of the queue in one statement, scanning from the queue's known head: the
- * aggregate gives the lowest and highest live sequence, and the join fetches those one or two
+ * Counts and both ends of the queue in one statement, scanning from the queue's known head ($4):
+ * the aggregate gives the lowest and highest live sequence, and the join fetches those one or two
  * messages by primary key.
- *
- * The values are inline, so the statement is planned for them: counting a whole queue wants an
- * index walk for a small queue and a table scan for a huge one, and the pool's sessions use generic
- * plans (see postgres.schema), which would pick one shape for both.
  */
-function statsSql(ref: QueueRef, now: number, head: string): string {
-  const [project, queue, at] = [escapeLiteral(ref.project), escapeLiteral(ref.queue), sqlInteger(now)];
-  return `
+const STATS_SQL = `
 WITH a AS (
   SELECT count(*)::int AS total,
-         count(*) FILTER (WHERE claim_id IS NOT NULL AND claim_expires > ${at})::int AS claimed,
+         count(*) FILTER (WHERE claim_id IS NOT NULL AND claim_expires > $3)::int AS claimed,
          min(seq) AS lo, max(seq) AS hi
   FROM messages
-  WHERE project = ${project} AND queue = ${queue} AND seq > ${sqlInteger(head)} AND expires > ${at}
+  WHERE project = $1 AND queue = $2 AND seq > $4 AND expires > $3
 )
-SELECT a.total, a.claimed, ${messageColumns(at)}
-FROM a LEFT JOIN messages m ON m.project = ${project} AND m.queue = ${queue} AND m.seq IN (a.lo, a.hi)`;
-}
+SELECT a.total, a.claimed, ${messageColumns('$3')}
+FROM a LEFT JOIN messages m ON m.project = $1 AND m.queue = $2 AND m.seq IN (a.lo, a.hi)`;
 
 interface StatsRow extends MessageRow {
   total: number;
@@ -117,7 +110,11 @@ DELETE FROM claims WHERE project = ${project} AND queue = ${queue};`);
   }
 
   async stats(ref: QueueRef, now: number): Promise<QueueStats> {
-    const { rows } = await this.pool.query<StatsRow>(statsSql(ref, now, this.heads.get(ref.project, ref.queue)));
+    const { rows } = await this.pool.query<StatsRow>({
+      name: 'zaqar-queue-stats',
+      text: STATS_SQL,
+      values: [ref.project, ref.queue, now, this.heads.get(ref.project, ref.queue)],
+    });
     const { total, claimed } = rows[0];
     const stats: QueueStats = { claimed, free: total - claimed, total };
     const ends = rows.filter((row) => row.id !== null).sort(compareSeq);
