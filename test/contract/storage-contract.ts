@@ -521,6 +521,35 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
         expect(await driver.messages.deleteMany(ref, [m4], [c.claimId], T0 + 61 * SECOND)).toEqual({ refused: [m4] });
       });
 
+      it('concurrent deletes of every kind on one queue each keep their own rules', async () => {
+        const ref = newQueue();
+        const [a1, a2, b1, free1, free2, loose1, loose2] = await post(ref, ['a1', 'a2', 'b1', 'f1', 'f2', 'l1', 'l2']);
+        const a = await claim(ref, T0, 2);
+        const b = await claim(ref, T0, 1);
+        const c = await claim(ref, T0, 1); // holds free1 until the deletes below free it
+        await driver.claims.release(ref, c.claimId, T0);
+        const now = T0 + SECOND;
+        const results = await Promise.all([
+          driver.messages.deleteMany(ref, [a1, a2, b1], [a.claimId], now),
+          driver.messages.delete(ref, free1, undefined, now),
+          driver.messages.delete(ref, b1, a.claimId, now),
+          driver.messages.delete(ref, b1, undefined, now),
+          driver.messages.delete(ref, free2, b.claimId, now),
+          driver.messages.deleteMany(ref, [loose1, loose2], undefined, now),
+          driver.messages.delete(ref, randomUUID(), undefined, now),
+        ]);
+        expect(results).toEqual([
+          { refused: [b1] },
+          'deleted',
+          'claimed-by-other',
+          'claimed',
+          'not-claimed',
+          { refused: [] },
+          'missing',
+        ]);
+        expect(bodiesOf(await everything(ref, now))).toEqual(['b1', 'f2']);
+      });
+
       it('pop removes and returns up to limit free, visible, live messages in order', async () => {
         const ref = newQueue();
         await post(ref, ['claimed', 'a']);
@@ -603,6 +632,36 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
         expect(new Set(batches.filter((b) => b.messages.length > 0).map((b) => b.claimId)).size).toBe(
           batches.filter((b) => b.messages.length > 0).length,
         );
+      });
+
+      it('concurrent claims with their own limits, ttls and graces each get theirs: disjoint, in order, oldest first', async () => {
+        const ref = newQueue();
+        const ids = await post(
+          ref,
+          Array.from({ length: 12 }, (_, i) => i),
+          { ttl: 30 },
+        );
+        const asks = [
+          { limit: 5, ttl: 100, grace: 10 },
+          { limit: 3, ttl: 200, grace: 20 },
+          { limit: 10, ttl: 300, grace: 0 },
+          { limit: 1, ttl: 400, grace: 40 },
+        ];
+        const held = await Promise.all(asks.map((a, i) => claim(ref, T0 + i, a.limit, a.ttl, a.grace)));
+        const claimed = held.flatMap((h) => idsOf(h.messages));
+        expect([...claimed].sort()).toEqual([...ids].sort());
+        for (const [i, h] of held.entries()) {
+          expect(h.messages.length).toBeLessThanOrEqual(asks[i].limit);
+          const at = idsOf(h.messages).map((id) => ids.indexOf(id));
+          expect(at).toEqual([...at].sort((a, b) => a - b));
+          for (const m of h.messages) {
+            expect(m).toMatchObject({ claimId: h.claimId, claimCount: 1, ttl: asks[i].ttl + asks[i].grace });
+          }
+          if (h.messages.length === 0) continue;
+          const info = await driver.claims.get(ref, h.claimId, T0 + 5);
+          expect(info).toMatchObject({ ttl: asks[i].ttl, updated: T0 + i });
+          expect(idsOf(info!.messages)).toEqual(idsOf(h.messages));
+        }
       });
 
       it('claiming an empty, missing or fully claimed queue returns no messages and stores no claim', async () => {

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import type { ClaimedBatch, ClaimInfo, ClaimOptions, ClaimStore, QueueRef } from '../storage.contract';
+import type {
+  ClaimedBatch,
+  ClaimInfo,
+  ClaimOptions,
+  ClaimStore,
+  DeadLetterPolicy,
+  QueueRef,
+} from '../storage.contract';
+import { GroupCommit } from './pg-group-commit';
 import { headSql, QueueHeads } from './pg-queue-heads';
 import { HeadRow, isUuid, messageColumns, MessageRow, REVIVE_QUEUE, toRecordsInQueueOrder } from './pg-values';
 
@@ -11,7 +19,7 @@ import { HeadRow, isUuid, messageColumns, MessageRow, REVIVE_QUEUE, toRecordsInQ
  *    against the newest version (READ COMMITTED), so two valid claims never share a message;
  *  - `claimed` marks them (claim columns are in no index, so the update is HOT), stretching the
  *    life of those that would die before the claim ends plus grace, as Zaqar does;
- *  - the claim row is written only when something was claimed.
+ *  - a claim row is written only when something was claimed.
  * The pick starts at the queue's known head ($11, see pg-queue-heads), so it does not step over
  * the dead entries of consumed messages, and the statement reports the head anew. The outer
  * UPDATE is filtered by project and queue as well as seq, so it walks the primary key.
@@ -43,10 +51,50 @@ claim_row AS (
 )`;
 
 /** One row even when nothing was claimed, so that the queue's head is always reported. */
-const CLAIM_RESULT = `
-SELECT hd.head, c.* FROM (SELECT ${headSql('$11')} AS head) hd LEFT JOIN claimed c ON true`;
+const claimResult = (hint: string) => `
+SELECT hd.head, c.* FROM (SELECT ${headSql(hint)} AS head) hd LEFT JOIN claimed c ON true`;
 
-export const CLAIM_SQL = `WITH ${CLAIM_PICK}, ${CLAIM_MARK} ${CLAIM_RESULT}`;
+/**
+ * Several claims on one queue, made together (see PgClaimStore.create): the same steps as a single
+ * claim, with the picked messages dealt out in queue order, each claim taking as many as its
+ * limit asks while they last. So concurrent claimers step over the queue's claimed messages once
+ * per batch instead of once each, and commit once. The claims are the rows of the arrays $5 to
+ * $12; $4 is the sum of their limits, $3 the batch's clock and $13 the queue's known head.
+ */
+export const CLAIM_BATCH_SQL = `
+WITH req AS MATERIALIZED (
+  SELECT r.*, sum(r.lim) OVER (ORDER BY r.k) AS upto
+  FROM unnest($5::uuid[], $6::int[], $7::bigint[], $8::bigint[], $9::int[], $10::int[], $11::int[], $12::bigint[])
+       WITH ORDINALITY AS r(claim_id, lim, claim_end, life_end, life_ttl, ttl, grace, updated, k)
+),
+picked AS MATERIALIZED (
+  SELECT seq FROM messages
+  WHERE project = $1 AND queue = $2 AND seq > $13 AND expires > $3 AND delay_until <= $3
+    AND (claim_id IS NULL OR claim_expires <= $3)
+  ORDER BY seq
+  LIMIT $4
+  FOR UPDATE SKIP LOCKED
+),
+dealt AS MATERIALIZED (
+  SELECT p.seq, r.claim_id, r.claim_end, r.life_end, r.life_ttl
+  FROM (SELECT seq, row_number() OVER (ORDER BY seq) AS rn FROM picked) p
+  CROSS JOIN LATERAL (SELECT * FROM req WHERE req.upto >= p.rn ORDER BY req.k LIMIT 1) r
+),
+claimed AS (
+  UPDATE messages m
+  SET claim_id = d.claim_id, claim_expires = d.claim_end, claim_count = m.claim_count + 1,
+      expires = CASE WHEN m.expires < d.life_end THEN d.life_end ELSE m.expires END,
+      ttl = CASE WHEN m.expires < d.life_end THEN d.life_ttl ELSE m.ttl END
+  FROM dealt d
+  WHERE m.project = $1 AND m.queue = $2 AND m.seq = ANY (ARRAY(SELECT seq FROM dealt)) AND m.seq = d.seq
+  RETURNING m.id, m.body, m.ttl, m.created, m.claim_id, m.claim_count, m.seq
+),
+claim_rows AS (
+  INSERT INTO claims (project, queue, id, ttl, grace, updated, expires, message_ids)
+  SELECT $1::text, $2::text, r.claim_id, r.ttl, r.grace, r.updated, r.claim_end, array_agg(c.id ORDER BY c.seq)
+  FROM claimed c JOIN req r ON r.claim_id = c.claim_id
+  GROUP BY r.claim_id, r.ttl, r.grace, r.updated, r.claim_end
+) ${claimResult('$13')}`;
 
 /**
  * With a dead-letter policy, the picked messages already claimed `maxClaimCount` times move to the
@@ -71,7 +119,7 @@ moved AS (
   FROM dead d, dlq
   WHERE m.project = $1 AND m.queue = $2 AND m.seq = d.seq
   RETURNING 1
-), ${CLAIM_MARK} ${CLAIM_RESULT}`;
+), ${CLAIM_MARK} ${claimResult('$11')}`;
 
 /*
  * The statements below find a claim's messages with `id = ANY ((SELECT message_ids …))`: the
@@ -113,52 +161,50 @@ WITH c AS (
 UPDATE messages m SET claim_id = NULL, claim_expires = NULL
 WHERE m.project = $1 AND m.queue = $2 AND m.id = ANY ((SELECT message_ids FROM c)::uuid[]) AND m.claim_id = $3`;
 
-/** Larger than any claim count, for a claim without dead-lettering. */
-const NO_MAX_CLAIM_COUNT = 2147483647;
-
 interface ClaimRow extends MessageRow {
   claim_ttl: number;
   claim_updated: string;
 }
 
+interface PendingClaim {
+  ref: QueueRef;
+  claimId: string;
+  options: ClaimOptions;
+  now: number;
+}
+
+/** Messages one batch of claims may take at most (a single claim asks for 20 by default). */
+const MAX_MESSAGES_PER_BATCH = 1000;
+
 export class PgClaimStore implements ClaimStore {
+  /**
+   * Claims on one queue are made in batches: concurrent claimers would only step over each other's
+   * locked messages, so while one batch is in flight the next waits here and goes out as one
+   * statement (a group commit, as for posts).
+   */
+  private readonly batches: GroupCommit<PendingClaim, ClaimedBatch>;
+
   constructor(
     private readonly pool: Pool,
     private readonly heads: QueueHeads,
-  ) {}
+  ) {
+    // A failed batch fails its callers: nothing in one claim can make the statement fail alone.
+    this.batches = new GroupCommit<PendingClaim, ClaimedBatch>((_key, batch) => this.claimBatch(batch), {
+      maxWeight: MAX_MESSAGES_PER_BATCH,
+      retryAlone: () => false,
+    });
+  }
 
   async create(ref: QueueRef, options: ClaimOptions, now: number): Promise<ClaimedBatch> {
     const claimId = randomUUID();
     if (options.limit <= 0) return { claimId, messages: [] };
-    const claimEnd = now + options.ttl * 1000;
-    const lifeTtl = options.ttl + options.grace;
-    const values: unknown[] = [
-      ref.project,
-      ref.queue,
-      now,
-      options.limit,
-      claimId,
-      claimEnd,
-      now + lifeTtl * 1000,
-      lifeTtl,
-      options.ttl,
-      options.grace,
-      this.heads.get(ref.project, ref.queue),
-    ];
-    const dead = options.deadLetter;
-    const { rows } = dead
-      ? await this.pool.query<MessageRow & HeadRow>({
-          name: 'zaqar-claim-create-dlq',
-          text: CLAIM_DLQ_SQL,
-          values: [...values, dead.maxClaimCount, dead.queue, dead.ttl ?? null],
-        })
-      : await this.pool.query<MessageRow & HeadRow>({
-          name: 'zaqar-claim-create',
-          text: CLAIM_SQL,
-          values: [...values, NO_MAX_CLAIM_COUNT],
-        });
-    this.heads.raise(ref.project, ref.queue, rows[0]?.head);
-    return { claimId, messages: toRecordsInQueueOrder(rows.filter((row) => row.id !== null)) };
+    if (options.deadLetter) return this.claimWithDeadLetter(ref, claimId, options, options.deadLetter, now);
+    return this.batches.submit(JSON.stringify([ref.project, ref.queue]), { ref, claimId, options, now }, options.limit);
+  }
+
+  /** Waits for the claims in flight (the driver is closing). */
+  idle(): Promise<void> {
+    return this.batches.idle();
   }
 
   async get(ref: QueueRef, claimId: string, now: number): Promise<ClaimInfo | null> {
@@ -195,5 +241,66 @@ export class PgClaimStore implements ClaimStore {
       text: RELEASE_SQL,
       values: [ref.project, ref.queue, claimId],
     });
+  }
+
+  private async claimBatch(batch: PendingClaim[]): Promise<ClaimedBatch[]> {
+    const { project, queue } = batch[0].ref;
+    const now = Math.max(...batch.map((c) => c.now));
+    const column = <V>(value: (c: PendingClaim) => V) => batch.map(value);
+    const { rows } = await this.pool.query<MessageRow & HeadRow>({
+      name: 'zaqar-claim-batch',
+      text: CLAIM_BATCH_SQL,
+      values: [
+        project,
+        queue,
+        now,
+        batch.reduce((sum, c) => sum + c.options.limit, 0),
+        column((c) => c.claimId),
+        column((c) => c.options.limit),
+        column((c) => c.now + c.options.ttl * 1000),
+        column((c) => c.now + (c.options.ttl + c.options.grace) * 1000),
+        column((c) => c.options.ttl + c.options.grace),
+        column((c) => c.options.ttl),
+        column((c) => c.options.grace),
+        column((c) => c.now),
+        this.heads.get(project, queue),
+      ],
+    });
+    this.heads.raise(project, queue, rows[0]?.head);
+    const byClaim = new Map<string, MessageRow[]>(batch.map((c) => [c.claimId, []]));
+    for (const row of rows) if (row.claim_id !== null) byClaim.get(row.claim_id)?.push(row);
+    return batch.map((c) => ({ claimId: c.claimId, messages: toRecordsInQueueOrder(byClaim.get(c.claimId)!) }));
+  }
+
+  private async claimWithDeadLetter(
+    ref: QueueRef,
+    claimId: string,
+    options: ClaimOptions,
+    dead: DeadLetterPolicy,
+    now: number,
+  ): Promise<ClaimedBatch> {
+    const lifeTtl = options.ttl + options.grace;
+    const { rows } = await this.pool.query<MessageRow & HeadRow>({
+      name: 'zaqar-claim-create-dlq',
+      text: CLAIM_DLQ_SQL,
+      values: [
+        ref.project,
+        ref.queue,
+        now,
+        options.limit,
+        claimId,
+        now + options.ttl * 1000,
+        now + lifeTtl * 1000,
+        lifeTtl,
+        options.ttl,
+        options.grace,
+        this.heads.get(ref.project, ref.queue),
+        dead.maxClaimCount,
+        dead.queue,
+        dead.ttl ?? null,
+      ],
+    });
+    this.heads.raise(ref.project, ref.queue, rows[0]?.head);
+    return { claimId, messages: toRecordsInQueueOrder(rows.filter((row) => row.id !== null)) };
   }
 }

@@ -49,6 +49,19 @@ describe('GroupCommit', () => {
     await Promise.all(all);
   });
 
+  it('settles each item with its own result when the flush returns one per item, also when retried alone', async () => {
+    const gc = new GroupCommit<string, string>(
+      async (_key, items) => {
+        if (items.length > 1 && items.includes('bad')) throw new Error('refused');
+        return items.map((item) => item.toUpperCase());
+      },
+      { maxWeight: 100 },
+    );
+    const first = gc.submit('q', 'a', 1);
+    const rest = ['b', 'bad', 'c'].map((item) => gc.submit('q', item, 1));
+    expect(await Promise.all([first, ...rest])).toEqual(['A', 'B', 'BAD', 'C']);
+  });
+
   it('caps a flush by weight but never splits an item', async () => {
     const m = manualFlush();
     const gc = new GroupCommit<string>(m.flush, { maxWeight: 5 });

@@ -4,7 +4,8 @@
  * key is in flight, new items wait in its buffer, and when the flush settles the whole buffer goes
  * out as the next flush. An idle key flushes at once, so a lone poster pays no batching delay.
  *
- * Each submit() settles after the flush holding its item has committed (or failed). Items keep
+ * Each submit() settles after the flush holding its item has committed (or failed), with the item's
+ * own result when the flush returns one per item (a claim's messages, say). Items keep
  * their submission order inside a flush and from one flush to the next, so each producer's
  * messages keep their order. When a flush of several items fails, each item is retried alone, so
  * one bad item (a body PostgreSQL refuses) fails only its own caller.
@@ -16,29 +17,32 @@ export interface GroupCommitOptions {
   retryAlone?: (error: unknown) => boolean;
 }
 
-interface Pending<T> {
+interface Pending<T, R> {
   item: T;
   weight: number;
-  resolve: () => void;
+  resolve: (result: R) => void;
   reject: (error: unknown) => void;
 }
 
-interface KeyState<T> {
-  buffer: Pending<T>[];
+interface KeyState<T, R> {
+  buffer: Pending<T, R>[];
   flushing: boolean;
 }
 
-export class GroupCommit<T> {
-  private readonly keys = new Map<string, KeyState<T>>();
+/** Commits a batch of items; resolves with one result per item, in their order, or with nothing. */
+export type Flush<T, R> = (key: string, items: T[]) => Promise<R[] | void>;
+
+export class GroupCommit<T, R = void> {
+  private readonly keys = new Map<string, KeyState<T, R>>();
   private idleWaiters: (() => void)[] = [];
 
   constructor(
-    private readonly flush: (key: string, items: T[]) => Promise<void>,
+    private readonly flush: Flush<T, R>,
     private readonly options: GroupCommitOptions,
   ) {}
 
-  submit(key: string, item: T, weight: number): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  submit(key: string, item: T, weight: number): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
       let state = this.keys.get(key);
       if (!state) {
         state = { buffer: [], flushing: false };
@@ -60,7 +64,7 @@ export class GroupCommit<T> {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private async run(key: string, state: KeyState<T>): Promise<void> {
+  private async run(key: string, state: KeyState<T, R>): Promise<void> {
     state.flushing = true;
     while (state.buffer.length > 0) {
       const batch = this.take(state);
@@ -75,7 +79,7 @@ export class GroupCommit<T> {
     }
   }
 
-  private take(state: KeyState<T>): Pending<T>[] {
+  private take(state: KeyState<T, R>): Pending<T, R>[] {
     let weight = 0;
     let count = 0;
     for (const pending of state.buffer) {
@@ -86,13 +90,15 @@ export class GroupCommit<T> {
     return state.buffer.splice(0, count);
   }
 
-  private async flushBatch(key: string, batch: Pending<T>[]): Promise<void> {
+  private async flushBatch(key: string, batch: Pending<T, R>[]): Promise<void> {
     try {
-      await this.flush(
-        key,
-        batch.map((p) => p.item),
+      settle(
+        batch,
+        await this.flush(
+          key,
+          batch.map((p) => p.item),
+        ),
       );
-      for (const p of batch) p.resolve();
       return;
     } catch (error) {
       const retry = this.options.retryAlone ?? (() => true);
@@ -103,11 +109,14 @@ export class GroupCommit<T> {
     }
     for (const p of batch) {
       try {
-        await this.flush(key, [p.item]);
-        p.resolve();
+        settle([p], await this.flush(key, [p.item]));
       } catch (error) {
         p.reject(error);
       }
     }
   }
+}
+
+function settle<T, R>(batch: Pending<T, R>[], results: R[] | void): void {
+  batch.forEach((p, i) => p.resolve(results ? results[i] : (undefined as R)));
 }

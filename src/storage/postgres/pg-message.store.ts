@@ -32,6 +32,20 @@ interface PendingPost {
   now: number;
 }
 
+/** How a delete may remove its messages (the modes of DELETE_BATCH_SQL). */
+enum DeleteMode {
+  Any = 0,
+  Free = 1,
+  Held = 2,
+}
+
+interface PendingDelete {
+  ids: string[];
+  mode: DeleteMode;
+  claimIds: string[];
+  now: number;
+}
+
 /** Messages in one group-commit flush at most (a single larger post still goes whole). */
 const MAX_MESSAGES_PER_FLUSH = 1000;
 
@@ -96,14 +110,27 @@ SELECT m.claim_id, m.claim_expires > $4 AS claimed,
 FROM messages m
 WHERE m.project = $1 AND m.queue = $2 AND m.id = $3 AND m.expires > $4`;
 
-const DELETE_MANY_SQL = `
-DELETE FROM messages WHERE project = $1 AND queue = $2 AND id = ANY($3::uuid[])`;
-
-const DELETE_MANY_CLAIMED_SQL = `
-DELETE FROM messages
-WHERE project = $1 AND queue = $2 AND id = ANY($3::uuid[])
-  AND claim_id = ANY($4::uuid[]) AND claim_expires > $5
-RETURNING id`;
+/**
+ * Deletes on one queue, made together (see PgMessageStore.deletes). Each delete is a row k of the
+ * batch: the message ids it names ($3, with their k in $4) and how it may delete ($5[k]):
+ *  0 whatever the message's state (a bulk delete without claim ids);
+ *  1 only a free message (a delete without claim id);
+ *  2 only a message validly held by one of its claims ($6, with their k in $7).
+ * Returns the ids deleted; why the others were not is asked afterwards, for them alone.
+ */
+const DELETE_BATCH_SQL = `
+DELETE FROM messages m
+WHERE m.project = $1 AND m.queue = $2 AND m.id = ANY ($3::uuid[])
+  AND EXISTS (
+    SELECT 1 FROM unnest($3::uuid[], $4::int[]) AS w(id, k)
+    WHERE w.id = m.id AND CASE ($5::int[])[w.k]
+      WHEN 0 THEN true
+      WHEN 1 THEN m.expires > $8 AND (m.claim_id IS NULL OR m.claim_expires <= $8)
+      ELSE m.expires > $8 AND m.claim_expires > $8
+        AND EXISTS (SELECT 1 FROM unnest($6::uuid[], $7::int[]) AS h(claim_id, k)
+                    WHERE h.k = w.k AND h.claim_id = m.claim_id)
+    END)
+RETURNING m.id`;
 
 /** Which of the ids left over exist: those were refused. */
 const EXISTING_SQL = `
@@ -145,6 +172,11 @@ export class PostgresDriverClosed extends Error {
 
 export class PgMessageStore implements MessageStore {
   private readonly posts: GroupCommit<PendingPost>;
+  /**
+   * Deletes of one queue are batched as posts are: while one batch is in flight the next gathers
+   * here, and each caller learns which of its ids were deleted.
+   */
+  private readonly deletes: GroupCommit<PendingDelete, Set<string>>;
   private closed = false;
 
   constructor(
@@ -157,6 +189,10 @@ export class PgMessageStore implements MessageStore {
       maxWeight: MAX_MESSAGES_PER_FLUSH,
       retryAlone: isDataError,
     });
+    this.deletes = new GroupCommit<PendingDelete, Set<string>>(
+      (key, batch) => this.deleteBatch(JSON.parse(key) as [string, string], batch),
+      { maxWeight: MAX_MESSAGES_PER_FLUSH, retryAlone: () => false },
+    );
   }
 
   async post(ref: QueueRef, clientId: string, messages: NewMessage[], now: number): Promise<string[]> {
@@ -222,15 +258,16 @@ export class PgMessageStore implements MessageStore {
     if (!isUuid(id)) return 'missing';
     const withClaim = claimId !== undefined;
     // A malformed claim id is a claim that does not exist, which is not the same as no claim id.
-    const claim = withClaim && isUuid(claimId) ? claimId : null;
+    const claim = withClaim && isUuid(claimId) ? claimId.toLowerCase() : null;
+    const deleted = await this.submitDelete(ref, {
+      ids: [id.toLowerCase()],
+      mode: withClaim ? DeleteMode.Held : DeleteMode.Free,
+      claimIds: claim === null ? [] : [claim],
+      now,
+    });
+    if (deleted.has(id.toLowerCase())) return 'deleted';
     // The state can change between a refused delete and the look at why; then try again.
     for (let attempt = 0; ; attempt++) {
-      const deleted = await this.pool.query({
-        name: 'zaqar-msg-delete',
-        text: DELETE_SQL,
-        values: [ref.project, ref.queue, id, now, withClaim, claim],
-      });
-      if ((deleted.rowCount ?? 0) > 0) return 'deleted';
       const { rows } = await this.pool.query<{
         claim_id: string | null;
         claimed: boolean | null;
@@ -246,10 +283,16 @@ export class PgMessageStore implements MessageStore {
       let outcome: DeleteOutcome | null;
       if (!withClaim) outcome = held ? 'claimed' : null;
       else if (!held) outcome = 'not-claimed';
-      else if (holder === claim?.toLowerCase()) outcome = null;
+      else if (holder === claim) outcome = null;
       else outcome = claimValid ? 'claimed-by-other' : 'no-such-claim';
       if (outcome !== null) return outcome;
       if (attempt >= 3) return withClaim ? 'not-claimed' : 'claimed';
+      const again = await this.pool.query({
+        name: 'zaqar-msg-delete',
+        text: DELETE_SQL,
+        values: [ref.project, ref.queue, id, now, withClaim, claim],
+      });
+      if ((again.rowCount ?? 0) > 0) return 'deleted';
     }
   }
 
@@ -262,22 +305,18 @@ export class PgMessageStore implements MessageStore {
     const wanted = validUuids(ids);
     if (wanted.length === 0) return { refused: [] };
     if (claimIds === undefined) {
-      await this.pool.query({
-        name: 'zaqar-msg-delete-many',
-        text: DELETE_MANY_SQL,
-        values: [ref.project, ref.queue, wanted],
-      });
+      await this.submitDelete(ref, { ids: wanted, mode: DeleteMode.Any, claimIds: [], now });
       return { refused: [] };
     }
-    const deleted = await this.pool.query<{ id: string }>({
-      name: 'zaqar-msg-delete-many-claimed',
-      text: DELETE_MANY_CLAIMED_SQL,
-      values: [ref.project, ref.queue, wanted, validUuids(claimIds), now],
+    const deleted = await this.submitDelete(ref, {
+      ids: wanted,
+      mode: DeleteMode.Held,
+      claimIds: validUuids(claimIds),
+      now,
     });
-    if (deleted.rows.length === wanted.length) return { refused: [] };
+    const left = wanted.filter((id) => !deleted.has(id));
     // Only when something was left: acknowledging a whole claim costs one statement.
-    const gone = new Set(deleted.rows.map((r) => r.id));
-    const left = wanted.filter((id) => !gone.has(id));
+    if (left.length === 0) return { refused: [] };
     const { rows } = await this.pool.query<{ id: string }>({
       name: 'zaqar-msg-existing',
       text: EXISTING_SQL,
@@ -303,9 +342,47 @@ export class PgMessageStore implements MessageStore {
   }
 
   /** Refuses new posts and waits for the buffered ones to commit (the driver is closing). */
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.closed = true;
-    return this.posts.idle();
+    await Promise.all([this.posts.idle(), this.deletes.idle()]);
+  }
+
+  /** Resolves with the ids its batch deleted (lower-case), among them those of this delete that were. */
+  private submitDelete(ref: QueueRef, pending: PendingDelete): Promise<Set<string>> {
+    return this.deletes.submit(JSON.stringify([ref.project, ref.queue]), pending, pending.ids.length);
+  }
+
+  private async deleteBatch([project, queue]: [string, string], batch: PendingDelete[]): Promise<Set<string>[]> {
+    const ids: string[] = [];
+    const idRows: number[] = [];
+    const claimIds: string[] = [];
+    const claimRows: number[] = [];
+    batch.forEach((pending, i) => {
+      for (const id of pending.ids) {
+        ids.push(id);
+        idRows.push(i + 1);
+      }
+      for (const claimId of pending.claimIds) {
+        claimIds.push(claimId);
+        claimRows.push(i + 1);
+      }
+    });
+    const { rows } = await this.pool.query<{ id: string }>({
+      name: 'zaqar-msg-delete-batch',
+      text: DELETE_BATCH_SQL,
+      values: [
+        project,
+        queue,
+        ids,
+        idRows,
+        batch.map((pending) => pending.mode),
+        claimIds,
+        claimRows,
+        Math.max(...batch.map((pending) => pending.now)),
+      ],
+    });
+    const deleted = new Set(rows.map((row) => row.id));
+    return batch.map(() => deleted);
   }
 
   private async insert(batch: PendingPost[]): Promise<void> {

@@ -64,6 +64,7 @@ class PgStorageDriver implements StorageDriver {
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.messages.close();
+      await this.claims.idle();
       await this.maintenance.idle();
       if (this.dataSource.isInitialized) await this.dataSource.destroy();
     })();
