@@ -134,6 +134,30 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
         expect(await driver.queues.count(project)).toBe(3);
       });
 
+      it('concurrent creates and deletes: one create of a name wins, each queue keeps its own metadata, deletes take their messages', async () => {
+        const project = newProject();
+        const names = ['a', 'b', 'c', 'd'];
+        const firstRound = await Promise.all([
+          ...names.map((queue) => driver.queues.create({ project, queue }, { name: queue }, T0)),
+          driver.queues.create({ project, queue: 'a' }, { name: 'late' }, T0),
+        ]);
+        expect(firstRound).toEqual([true, true, true, true, false]);
+        for (const queue of names) expect(await driver.queues.getMetadata({ project, queue })).toEqual({ name: queue });
+
+        for (const queue of names) await post({ project, queue }, [queue]);
+        await Promise.all(['a', 'c', 'missing'].map((queue) => driver.queues.delete({ project, queue })));
+        expect((await driver.queues.list(project, { limit: 10, detailed: false })).map((q) => q.name)).toEqual([
+          'b',
+          'd',
+        ]);
+        for (const queue of ['a', 'c']) expect(await everything({ project, queue }, T0)).toEqual([]);
+        expect(bodiesOf(await everything({ project, queue: 'b' }, T0))).toEqual(['b']);
+        expect(await Promise.all(['a', 'b'].map((queue) => driver.queues.create({ project, queue }, {}, T0)))).toEqual([
+          true,
+          false,
+        ]);
+      });
+
       it('delete removes the queue with its messages and claims; deleting a missing queue is no error', async () => {
         const ref = newQueue();
         await driver.queues.create(ref, { keep: false }, T0);

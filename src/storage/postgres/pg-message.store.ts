@@ -14,6 +14,7 @@ import { headSql, QueueHeads } from './pg-queue-heads';
 import {
   bodyToJson,
   HeadRow,
+  isDataError,
   isUuid,
   REVIVE_QUEUE,
   messageColumns,
@@ -156,12 +157,6 @@ SELECT hd.head, p.* FROM (SELECT ${headSql('$5')} AS head) hd LEFT JOIN popped p
 const PURGE_SQL = `
 WITH c AS (DELETE FROM claims WHERE project = $1 AND queue = $2)
 DELETE FROM messages WHERE project = $1 AND queue = $2`;
-
-/** A pg error whose cause is the data (SQLSTATE class 22 or 23), not the connection or server. */
-export function isDataError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
-}
 
 /** What a post gets once the driver has been closed. */
 export class PostgresDriverClosed extends Error {

@@ -1,18 +1,36 @@
-import { escapeLiteral, type Pool } from 'pg';
+import type { Pool } from 'pg';
 import { DataSource, IsNull, MoreThan, Not, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Metadata, QueueListing, QueueListOptions, QueueRef, QueueStats, QueueStore } from '../storage.contract';
 import { QueueEntity } from './entities/queue.entity';
+import { GroupCommit } from './pg-group-commit';
 import type { QueueHeads } from './pg-queue-heads';
-import { beforeNul, compareSeq, messageColumns, MessageRow, toMessageRecord } from './pg-values';
+import { beforeNul, compareSeq, isDataError, messageColumns, MessageRow, toMessageRecord } from './pg-values';
 
-/** Creates the queue, or revives a deleted one (a tombstone); an existing live queue is left alone. */
-const CREATE_SQL = `
+/**
+ * Creates a batch of queues, or revives deleted ones (tombstones); an existing live queue is left
+ * alone. Returns the queues it created. A batch names each queue once (PostgreSQL refuses to
+ * update one row twice in a statement).
+ */
+const CREATE_BATCH_SQL = `
 INSERT INTO queues AS q (project, name, metadata, created, last_seq)
-VALUES ($1, $2, $3, $4, 0)
+SELECT project, name, metadata, created, 0
+FROM unnest($1::text[], $2::text[], $3::json[], $4::bigint[]) AS c(project, name, metadata, created)
 ON CONFLICT (project, name) DO UPDATE SET metadata = EXCLUDED.metadata, created = EXCLUDED.created
 WHERE q.metadata IS NULL
-RETURNING 1`;
+RETURNING q.project, q.name`;
+
+/** See the migration that creates zaqar_delete_queues. */
+const DELETE_BATCH_SQL = `SELECT zaqar_delete_queues($1::text[], $2::text[])`;
+
+interface PendingCreate {
+  ref: QueueRef;
+  metadata: Metadata;
+  now: number;
+}
+
+/** Queues created or deleted in one statement at most. */
+const MAX_QUEUES_PER_BATCH = 200;
 
 /**
  * Counts and both ends of the queue in one statement, scanning from the queue's known head ($4):
@@ -30,6 +48,10 @@ WITH a AS (
 SELECT a.total, a.claimed, ${messageColumns('$3')}
 FROM a LEFT JOIN messages m ON m.project = $1 AND m.queue = $2 AND m.seq IN (a.lo, a.hi)`;
 
+function refKey(ref: QueueRef): string {
+  return JSON.stringify([ref.project, ref.queue]);
+}
+
 interface StatsRow extends MessageRow {
   total: number;
   claimed: number;
@@ -41,11 +63,18 @@ function asJsonb(metadata: Metadata): QueryDeepPartialEntity<QueueEntity>['metad
 }
 
 /**
- * Queue rows are a cold path and go through TypeORM; stats is explicit SQL. A deleted queue keeps
- * its row with null metadata (see QueueEntity), which every query here treats as absent.
+ * Reading and listing queue rows goes through TypeORM; stats, create and delete are explicit SQL.
+ * A deleted queue keeps its row with null metadata (see QueueEntity), which every query here
+ * treats as absent.
+ *
+ * Creates and deletes go out in batches (a group commit across queues): each is a commit of its
+ * own otherwise, and a service that makes and drops short-lived queues (a reply queue per request,
+ * say) would pay one disk flush per queue.
  */
 export class PgQueueStore implements QueueStore {
   private readonly repo: Repository<QueueEntity>;
+  private readonly creates: GroupCommit<PendingCreate, boolean>;
+  private readonly deletes: GroupCommit<QueueRef>;
 
   constructor(
     dataSource: DataSource,
@@ -53,11 +82,13 @@ export class PgQueueStore implements QueueStore {
     private readonly heads: QueueHeads,
   ) {
     this.repo = dataSource.getRepository(QueueEntity);
+    const options = { maxWeight: MAX_QUEUES_PER_BATCH, retryAlone: isDataError };
+    this.creates = new GroupCommit<PendingCreate, boolean>((_key, batch) => this.createBatch(batch), options);
+    this.deletes = new GroupCommit<QueueRef>((_key, batch) => this.deleteBatch(batch), options);
   }
 
-  async create(ref: QueueRef, metadata: Metadata, now: number): Promise<boolean> {
-    const { rowCount } = await this.pool.query(CREATE_SQL, [ref.project, ref.queue, JSON.stringify(metadata), now]);
-    return (rowCount ?? 0) > 0;
+  create(ref: QueueRef, metadata: Metadata, now: number): Promise<boolean> {
+    return this.creates.submit('', { ref, metadata, now }, 1);
   }
 
   async getMetadata(ref: QueueRef): Promise<Metadata | null> {
@@ -76,18 +107,13 @@ export class PgQueueStore implements QueueStore {
     return (result.affected ?? 0) > 0;
   }
 
-  /**
-   * Tombstones the queue row first: that waits for a post holding the row and makes later posts
-   * wait for this commit. The deletes are a second statement, so they take a fresh snapshot after
-   * that wait and miss no message. Both travel in one round trip as a multi-statement simple query,
-   * which PostgreSQL runs as one transaction (rolled back whole on an error) with a snapshot per
-   * statement; it takes no parameters, hence the escaped literals.
-   */
-  async delete(ref: QueueRef): Promise<void> {
-    const [project, queue] = [escapeLiteral(ref.project), escapeLiteral(ref.queue)];
-    await this.pool.query(`UPDATE queues SET metadata = NULL WHERE project = ${project} AND name = ${queue};
-WITH m AS (DELETE FROM messages WHERE project = ${project} AND queue = ${queue})
-DELETE FROM claims WHERE project = ${project} AND queue = ${queue};`);
+  delete(ref: QueueRef): Promise<void> {
+    return this.deletes.submit('', ref, 1);
+  }
+
+  /** Waits for the creates and deletes in flight (the driver is closing). */
+  async idle(): Promise<void> {
+    await Promise.all([this.creates.idle(), this.deletes.idle()]);
   }
 
   async list(project: string, options: QueueListOptions): Promise<QueueListing[]> {
@@ -123,5 +149,32 @@ DELETE FROM claims WHERE project = ${project} AND queue = ${queue};`);
       stats.newest = toMessageRecord(ends[ends.length - 1]);
     }
     return stats;
+  }
+
+  private async createBatch(batch: PendingCreate[]): Promise<boolean[]> {
+    // A queue named twice goes in once: the first names it, the later ones find it there.
+    const first = new Map<string, PendingCreate>();
+    for (const pending of batch) if (!first.has(refKey(pending.ref))) first.set(refKey(pending.ref), pending);
+    const unique = [...first.values()];
+    const { rows } = await this.pool.query<{ project: string; name: string }>({
+      name: 'zaqar-queue-create-batch',
+      text: CREATE_BATCH_SQL,
+      values: [
+        unique.map((c) => c.ref.project),
+        unique.map((c) => c.ref.queue),
+        unique.map((c) => JSON.stringify(c.metadata)),
+        unique.map((c) => c.now),
+      ],
+    });
+    const created = new Set(rows.map((row) => refKey({ project: row.project, queue: row.name })));
+    return batch.map((pending) => first.get(refKey(pending.ref)) === pending && created.has(refKey(pending.ref)));
+  }
+
+  private async deleteBatch(batch: QueueRef[]): Promise<void> {
+    await this.pool.query({
+      name: 'zaqar-queue-delete-batch',
+      text: DELETE_BATCH_SQL,
+      values: [batch.map((ref) => ref.project), batch.map((ref) => ref.queue)],
+    });
   }
 }

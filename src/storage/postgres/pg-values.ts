@@ -20,6 +20,12 @@ export function validUuids(values: readonly unknown[]): string[] {
   return [...seen];
 }
 
+/** A pg error whose cause is the data (SQLSTATE class 22 or 23), not the connection or server. */
+export function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
+}
+
 /** A message marker is the decimal sequence of the last message seen; anything else means "from the start". */
 export function parseSeqMarker(marker: string | undefined | null): string {
   if (typeof marker !== 'string' || !/^\d{1,19}$/.test(marker)) return '0';

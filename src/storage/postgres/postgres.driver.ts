@@ -65,6 +65,7 @@ class PgStorageDriver implements StorageDriver {
     this.closing ??= (async () => {
       await this.messages.close();
       await this.claims.idle();
+      await this.queues.idle();
       await this.maintenance.idle();
       if (this.dataSource.isInitialized) await this.dataSource.destroy();
     })();
