@@ -175,6 +175,8 @@ function buildScript(
   const claimParams = first.claim.values.map((v1, i) => {
     const v2 = second.claim.values[i];
     if (v1 === first.claimId && v2 === second.claimId) return '(SELECT id FROM bench_claim)';
+    // a batch of claims (see PgClaimStore) names its claims in an array
+    if (sameSet(v1, [first.claimId]) && sameSet(v2, [second.claimId])) return 'ARRAY[(SELECT id FROM bench_claim)]';
     if (pgText(v1) === pgText(v2)) {
       variables[`c${i + 1}`] = pgText(v1);
       return `:c${i + 1}`;
