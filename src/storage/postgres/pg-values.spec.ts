@@ -4,6 +4,7 @@ import {
   compareSeq,
   isUuid,
   parseSeqMarker,
+  sqlInteger,
   toMessageRecord,
   toRecordsInQueueOrder,
   validUuids,
@@ -73,6 +74,15 @@ describe('pg values', () => {
     expect(bodyToJson({ b: 1, a: [null] })).toBe('{"b":1,"a":[null]}');
     expect(bodyToJson(undefined)).toBe('null');
     expect(bodyToJson('x')).toBe('"x"');
+  });
+
+  it('sqlInteger passes integers through and refuses everything else', () => {
+    expect(sqlInteger(1700000000123)).toBe('1700000000123');
+    expect(sqlInteger('-5')).toBe('-5');
+    expect(sqlInteger('9223372036854775807')).toBe('9223372036854775807');
+    for (const bad of [1.5, Number.NaN, Infinity, '1; DROP TABLE messages', '', '1e3', 2 ** 60]) {
+      expect(() => sqlInteger(bad)).toThrow(RangeError);
+    }
   });
 
   it('a queue marker is cut at its first NUL, which no name holds', () => {

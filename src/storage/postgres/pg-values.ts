@@ -97,6 +97,16 @@ export const REVIVE_QUEUE =
   'created = CASE WHEN q.metadata IS NULL THEN EXCLUDED.created ELSE q.created END';
 
 /**
+ * An integer as SQL text, for the few statements that carry their values inline so that they are
+ * planned for those values (see pg-queue.store stats). Refuses anything but an integer.
+ */
+export function sqlInteger(value: number | string): string {
+  const text = typeof value === 'number' ? (Number.isSafeInteger(value) ? String(value) : '') : value;
+  if (!/^-?\d{1,19}$/.test(text)) throw new RangeError(`not an integer: ${String(value)}`);
+  return text;
+}
+
+/**
  * PostgreSQL text cannot hold NUL. No queue name contains one, and in byte order the names after
  * `x\0…` are exactly the names after `x`, so a queue marker is cut at its first NUL.
  */
