@@ -9,7 +9,7 @@ import type {
   QueueRef,
 } from '../storage.contract';
 import { GroupCommit } from './pg-group-commit';
-import { headSql, QueueHeads } from './pg-queue-heads';
+import { headSql, pickFreeSql, QueueHeads } from './pg-queue-heads';
 import { HeadRow, isUuid, messageColumns, MessageRow, REVIVE_QUEUE, toRecordsInQueueOrder } from './pg-values';
 
 /**
@@ -24,15 +24,7 @@ import { HeadRow, isUuid, messageColumns, MessageRow, REVIVE_QUEUE, toRecordsInQ
  * the dead entries of consumed messages, and the statement reports the head anew. The outer
  * UPDATE is filtered by project and queue as well as seq, so it walks the primary key.
  */
-const CLAIM_PICK = `
-picked AS MATERIALIZED (
-  SELECT seq, claim_count FROM messages
-  WHERE project = $1 AND queue = $2 AND seq > $11 AND expires > $3 AND delay_until <= $3
-    AND (claim_id IS NULL OR claim_expires <= $3)
-  ORDER BY seq
-  LIMIT $4
-  FOR UPDATE SKIP LOCKED
-)`;
+const CLAIM_PICK = pickFreeSql('seq, claim_count', '$11', '$3', '$4');
 
 const CLAIM_MARK = `
 claimed AS (
@@ -66,15 +58,7 @@ WITH req AS MATERIALIZED (
   SELECT r.*, sum(r.lim) OVER (ORDER BY r.k) AS upto
   FROM unnest($5::uuid[], $6::int[], $7::bigint[], $8::bigint[], $9::int[], $10::int[], $11::int[], $12::bigint[])
        WITH ORDINALITY AS r(claim_id, lim, claim_end, life_end, life_ttl, ttl, grace, updated, k)
-),
-picked AS MATERIALIZED (
-  SELECT seq FROM messages
-  WHERE project = $1 AND queue = $2 AND seq > $13 AND expires > $3 AND delay_until <= $3
-    AND (claim_id IS NULL OR claim_expires <= $3)
-  ORDER BY seq
-  LIMIT $4
-  FOR UPDATE SKIP LOCKED
-),
+),${pickFreeSql('seq', '$13', '$3', '$4')},
 dealt AS MATERIALIZED (
   SELECT p.seq, r.claim_id, r.claim_end, r.life_end, r.life_ttl
   FROM (SELECT seq, row_number() OVER (ORDER BY seq) AS rn FROM picked) p

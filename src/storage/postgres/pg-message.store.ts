@@ -10,7 +10,7 @@ import type {
   QueueRef,
 } from '../storage.contract';
 import { GroupCommit } from './pg-group-commit';
-import { headSql, QueueHeads } from './pg-queue-heads';
+import { headSql, pickFreeSql, QueueHeads } from './pg-queue-heads';
 import {
   bodyToJson,
   HeadRow,
@@ -139,14 +139,7 @@ SELECT id FROM messages WHERE project = $1 AND queue = $2 AND id = ANY($3::uuid[
 
 /** Pops from the known head ($5) and reports the head as it was before (one row even when empty). */
 export const POP_SQL = `
-WITH picked AS MATERIALIZED (
-  SELECT seq FROM messages
-  WHERE project = $1 AND queue = $2 AND seq > $5 AND expires > $3 AND delay_until <= $3
-    AND (claim_id IS NULL OR claim_expires <= $3)
-  ORDER BY seq
-  LIMIT $4
-  FOR UPDATE SKIP LOCKED
-),
+WITH ${pickFreeSql('seq', '$5', '$3', '$4')},
 popped AS (
   DELETE FROM messages m
   WHERE m.project = $1 AND m.queue = $2 AND m.seq = ANY (ARRAY(SELECT seq FROM picked))

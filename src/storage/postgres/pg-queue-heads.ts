@@ -42,6 +42,23 @@ function key(project: string, queue: string): string {
 }
 
 /**
+ * SQL for the CTE `picked`: the first `limit` messages of queue ($1, $2) after the known head
+ * `hint` that are free (unclaimed, or their claim expired), visible and live at `now`, in queue
+ * order, locked; rows another transaction has locked are skipped. Claims and pops start here.
+ */
+export function pickFreeSql(columns: string, hint: string, now: string, limit: string): string {
+  return `
+picked AS MATERIALIZED (
+  SELECT ${columns} FROM messages
+  WHERE project = $1 AND queue = $2 AND seq > ${hint} AND expires > ${now} AND delay_until <= ${now}
+    AND (claim_id IS NULL OR claim_expires <= ${now})
+  ORDER BY seq
+  LIMIT ${limit}
+  FOR UPDATE SKIP LOCKED
+)`;
+}
+
+/**
  * SQL for the head of queue ($1, $2), scanning from a known head `hint`: in the statement's
  * snapshot, the lowest existing seq minus one, or `last_seq` when the queue has no message.
  */
