@@ -10,7 +10,15 @@ import type {
 } from '../storage.contract';
 import { GroupCommit } from './pg-group-commit';
 import { headSql, pickFreeSql, QueueHeads } from './pg-queue-heads';
-import { HeadRow, isUuid, messageColumns, MessageRow, REVIVE_QUEUE, toRecordsInQueueOrder } from './pg-values';
+import {
+  HeadRow,
+  isUuid,
+  messageColumns,
+  MessageRow,
+  queueKey,
+  REVIVE_QUEUE,
+  toRecordsInQueueOrder,
+} from './pg-values';
 
 /**
  * Claiming is one statement, so one round trip and one transaction:
@@ -183,7 +191,7 @@ export class PgClaimStore implements ClaimStore {
     const claimId = randomUUID();
     if (options.limit <= 0) return { claimId, messages: [] };
     if (options.deadLetter) return this.claimWithDeadLetter(ref, claimId, options, options.deadLetter, now);
-    return this.batches.submit(JSON.stringify([ref.project, ref.queue]), { ref, claimId, options, now }, options.limit);
+    return this.batches.submit(queueKey(ref), { ref, claimId, options, now }, options.limit);
   }
 
   /** Waits for the claims in flight (the driver is closing). */

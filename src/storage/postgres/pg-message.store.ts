@@ -20,6 +20,7 @@ import {
   messageColumns,
   MessageRow,
   parseSeqMarker,
+  queueKey,
   toMessageRecord,
   toRecordsInQueueOrder,
   validUuids,
@@ -41,6 +42,7 @@ enum DeleteMode {
 }
 
 interface PendingDelete {
+  ref: QueueRef;
   ids: string[];
   mode: DeleteMode;
   claimIds: string[];
@@ -95,15 +97,9 @@ WHERE m.project = $1 AND m.queue = $2 AND m.id = ANY($4::uuid[]) AND m.expires >
 ORDER BY m.seq`;
 
 /**
- * Deletes only when the claim rules allow it: without a claim id the message must be free, with
- * one it must be validly held by that claim. When nothing is deleted, DELETE_WHY_SQL tells why.
+ * Why a single delete (DELETE_BATCH_SQL) removed nothing: whether the message lives, who holds it,
+ * and whether the caller's claim ($5) is valid.
  */
-const DELETE_SQL = `
-DELETE FROM messages
-WHERE project = $1 AND queue = $2 AND id = $3 AND expires > $4
-  AND CASE WHEN $5::boolean THEN claim_id = $6::uuid AND claim_expires > $4
-           ELSE claim_id IS NULL OR claim_expires <= $4 END`;
-
 const DELETE_WHY_SQL = `
 SELECT m.claim_id, m.claim_expires > $4 AS claimed,
        EXISTS (SELECT 1 FROM claims c
@@ -177,21 +173,17 @@ export class PgMessageStore implements MessageStore {
       maxWeight: MAX_MESSAGES_PER_FLUSH,
       retryAlone: isDataError,
     });
-    this.deletes = new GroupCommit<PendingDelete, Set<string>>(
-      (key, batch) => this.deleteBatch(JSON.parse(key) as [string, string], batch),
-      { maxWeight: MAX_MESSAGES_PER_FLUSH, retryAlone: () => false },
-    );
+    this.deletes = new GroupCommit<PendingDelete, Set<string>>((_key, batch) => this.deleteBatch(batch), {
+      maxWeight: MAX_MESSAGES_PER_FLUSH,
+      retryAlone: () => false,
+    });
   }
 
   async post(ref: QueueRef, clientId: string, messages: NewMessage[], now: number): Promise<string[]> {
     if (this.closed) throw new PostgresDriverClosed();
     if (messages.length === 0) return [];
     const ids = messages.map(() => randomUUID());
-    await this.posts.submit(
-      JSON.stringify([ref.project, ref.queue]),
-      { ref, clientId, messages, ids, now },
-      messages.length,
-    );
+    await this.posts.submit(queueKey(ref), { ref, clientId, messages, ids, now }, messages.length);
     return ids;
   }
 
@@ -247,15 +239,16 @@ export class PgMessageStore implements MessageStore {
     const withClaim = claimId !== undefined;
     // A malformed claim id is a claim that does not exist, which is not the same as no claim id.
     const claim = withClaim && isUuid(claimId) ? claimId.toLowerCase() : null;
-    const deleted = await this.submitDelete(ref, {
+    const wanted: PendingDelete = {
+      ref,
       ids: [id.toLowerCase()],
       mode: withClaim ? DeleteMode.Held : DeleteMode.Free,
       claimIds: claim === null ? [] : [claim],
       now,
-    });
-    if (deleted.has(id.toLowerCase())) return 'deleted';
+    };
     // The state can change between a refused delete and the look at why; then try again.
     for (let attempt = 0; ; attempt++) {
+      if ((await this.submitDelete(wanted)).has(id.toLowerCase())) return 'deleted';
       const { rows } = await this.pool.query<{
         claim_id: string | null;
         claimed: boolean | null;
@@ -275,12 +268,6 @@ export class PgMessageStore implements MessageStore {
       else outcome = claimValid ? 'claimed-by-other' : 'no-such-claim';
       if (outcome !== null) return outcome;
       if (attempt >= 3) return withClaim ? 'not-claimed' : 'claimed';
-      const again = await this.pool.query({
-        name: 'zaqar-msg-delete',
-        text: DELETE_SQL,
-        values: [ref.project, ref.queue, id, now, withClaim, claim],
-      });
-      if ((again.rowCount ?? 0) > 0) return 'deleted';
     }
   }
 
@@ -293,10 +280,11 @@ export class PgMessageStore implements MessageStore {
     const wanted = validUuids(ids);
     if (wanted.length === 0) return { refused: [] };
     if (claimIds === undefined) {
-      await this.submitDelete(ref, { ids: wanted, mode: DeleteMode.Any, claimIds: [], now });
+      await this.submitDelete({ ref, ids: wanted, mode: DeleteMode.Any, claimIds: [], now });
       return { refused: [] };
     }
-    const deleted = await this.submitDelete(ref, {
+    const deleted = await this.submitDelete({
+      ref,
       ids: wanted,
       mode: DeleteMode.Held,
       claimIds: validUuids(claimIds),
@@ -336,11 +324,12 @@ export class PgMessageStore implements MessageStore {
   }
 
   /** Resolves with the ids its batch deleted (lower-case), among them those of this delete that were. */
-  private submitDelete(ref: QueueRef, pending: PendingDelete): Promise<Set<string>> {
-    return this.deletes.submit(JSON.stringify([ref.project, ref.queue]), pending, pending.ids.length);
+  private submitDelete(pending: PendingDelete): Promise<Set<string>> {
+    return this.deletes.submit(queueKey(pending.ref), pending, pending.ids.length);
   }
 
-  private async deleteBatch([project, queue]: [string, string], batch: PendingDelete[]): Promise<Set<string>[]> {
+  private async deleteBatch(batch: PendingDelete[]): Promise<Set<string>[]> {
+    const { project, queue } = batch[0].ref;
     const ids: string[] = [];
     const idRows: number[] = [];
     const claimIds: string[] = [];

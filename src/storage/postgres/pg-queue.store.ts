@@ -11,6 +11,7 @@ import {
   isDataError,
   messageColumns,
   MessageRow,
+  queueKey,
   sqlInteger,
   toMessageRecord,
 } from './pg-values';
@@ -64,20 +65,13 @@ SELECT a.total, a.claimed, ${messageColumns(at)}
 FROM a LEFT JOIN messages m ON m.project = ${project} AND m.queue = ${queue} AND m.seq IN (a.lo, a.hi)`;
 }
 
-function refKey(ref: QueueRef): string {
-  return JSON.stringify([ref.project, ref.queue]);
-}
-
 /**
  * A batch's queues sorted by key, which is the order their rows get locked: two processes whose
  * batches share queues then lock them in the same order and cannot deadlock.
  */
 function inLockOrder<T>(items: T[], refOf: (item: T) => QueueRef): T[] {
-  const byte = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  return [...items].sort((x, y) => {
-    const [a, b] = [refOf(x), refOf(y)];
-    return byte(a.project, b.project) || byte(a.queue, b.queue);
-  });
+  const keyed = items.map((item) => [queueKey(refOf(item)), item] as const);
+  return keyed.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, item]) => item);
 }
 
 interface StatsRow extends MessageRow {
@@ -178,7 +172,7 @@ export class PgQueueStore implements QueueStore {
   private async createBatch(batch: PendingCreate[]): Promise<boolean[]> {
     // A queue named twice goes in once: the first names it, the later ones find it there.
     const first = new Map<string, PendingCreate>();
-    for (const pending of batch) if (!first.has(refKey(pending.ref))) first.set(refKey(pending.ref), pending);
+    for (const pending of batch) if (!first.has(queueKey(pending.ref))) first.set(queueKey(pending.ref), pending);
     const unique = inLockOrder([...first.values()], (c) => c.ref);
     const { rows } = await this.pool.query<{ project: string; name: string }>({
       name: 'zaqar-queue-create-batch',
@@ -190,8 +184,8 @@ export class PgQueueStore implements QueueStore {
         unique.map((c) => c.now),
       ],
     });
-    const created = new Set(rows.map((row) => refKey({ project: row.project, queue: row.name })));
-    return batch.map((pending) => first.get(refKey(pending.ref)) === pending && created.has(refKey(pending.ref)));
+    const created = new Set(rows.map((row) => queueKey({ project: row.project, queue: row.name })));
+    return batch.map((pending) => first.get(queueKey(pending.ref)) === pending && created.has(queueKey(pending.ref)));
   }
 
   private async deleteBatch(batch: QueueRef[]): Promise<void> {

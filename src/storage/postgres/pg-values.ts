@@ -1,4 +1,4 @@
-import type { MessageRecord } from '../storage.contract';
+import type { MessageRecord, QueueRef } from '../storage.contract';
 
 /**
  * Small pure helpers shared by the PostgreSQL stores: input checks that keep malformed values away
@@ -24,6 +24,11 @@ export function validUuids(values: readonly unknown[]): string[] {
 export function isDataError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
+}
+
+/** The key of a queue in per-queue maps and batches. */
+export function queueKey(ref: QueueRef): string {
+  return JSON.stringify([ref.project, ref.queue]);
 }
 
 /** A message marker is the decimal sequence of the last message seen; anything else means "from the start". */

@@ -8,6 +8,7 @@ import { PgMessageStore } from './pg-message.store';
 import { QueueHeads } from './pg-queue-heads';
 import { PgQueueStore } from './pg-queue.store';
 import { postgresDataSourceOptions } from './postgres.schema';
+import { sqlInteger } from './pg-values';
 
 /** Rows removed per sweep statement, so a sweep never holds many locks or one long transaction. */
 const SWEEP_BATCH = 1000;
@@ -16,16 +17,16 @@ const SWEEP_MAX_BATCHES = 100;
 /** Arbitrary key of the advisory lock that keeps two starting processes from migrating at once. */
 const MIGRATION_LOCK_KEY = 0x7a617161; // "zaqa"
 
-/** Each sweep statement removes up to SWEEP_BATCH rows that expired by $1, found by their index. */
-const SWEEP_MESSAGES_SQL = `
+/** Sweep statements carry their values inline, to be planned for them (see postgres.schema). */
+const sweepMessagesSql = (now: string) => `
 DELETE FROM messages m
-USING (SELECT project, queue, seq FROM messages WHERE expires <= $1 LIMIT ${SWEEP_BATCH}) x
-WHERE m.project = x.project AND m.queue = x.queue AND m.seq = x.seq AND m.expires <= $1`;
+USING (SELECT project, queue, seq FROM messages WHERE expires <= ${now} LIMIT ${SWEEP_BATCH}) x
+WHERE m.project = x.project AND m.queue = x.queue AND m.seq = x.seq AND m.expires <= ${now}`;
 
-const SWEEP_CLAIMS_SQL = `
+const sweepClaimsSql = (now: string) => `
 DELETE FROM claims c
-USING (SELECT project, queue, id FROM claims WHERE expires <= $1 LIMIT ${SWEEP_BATCH}) x
-WHERE c.project = x.project AND c.queue = x.queue AND c.id = x.id AND c.expires <= $1`;
+USING (SELECT project, queue, id FROM claims WHERE expires <= ${now} LIMIT ${SWEEP_BATCH}) x
+WHERE c.project = x.project AND c.queue = x.queue AND c.id = x.id AND c.expires <= ${now}`;
 
 class PgStorageDriver implements StorageDriver {
   readonly queues: PgQueueStore;
@@ -46,8 +47,8 @@ class PgStorageDriver implements StorageDriver {
   }
 
   async sweep(now: number): Promise<SweepResult> {
-    const messages = await this.deleteInBatches(SWEEP_MESSAGES_SQL, now);
-    const claims = await this.deleteInBatches(SWEEP_CLAIMS_SQL, now);
+    const messages = await this.deleteInBatches(sweepMessagesSql(sqlInteger(now)));
+    const claims = await this.deleteInBatches(sweepClaimsSql(sqlInteger(now)));
     await this.maintenance.vacuumIfDue();
     return { messages, claims };
   }
@@ -72,10 +73,10 @@ class PgStorageDriver implements StorageDriver {
     return this.closing;
   }
 
-  private async deleteInBatches(sql: string, now: number): Promise<number> {
+  private async deleteInBatches(sql: string): Promise<number> {
     let total = 0;
     for (let i = 0; i < SWEEP_MAX_BATCHES; i++) {
-      const result = await this.pool.query(sql, [now]);
+      const result = await this.pool.query(sql);
       const n = result.rowCount ?? 0;
       total += n;
       if (n < SWEEP_BATCH) break;
