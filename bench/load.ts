@@ -63,6 +63,8 @@ const CRLF = Buffer.from('\r\n');
 export class HttpConnection {
   private socket: net.Socket | null = null;
   private pending: Pending | null = null;
+  /** Where each answered request's latency goes, when someone is counting (a measured run). */
+  requestLatency: LatencyRecord | null = null;
 
   constructor(
     private readonly host: string,
@@ -131,6 +133,7 @@ export class HttpConnection {
 
   private finish(p: Pending): void {
     this.pending = null;
+    this.requestLatency?.add(performance.now() - p.startedAt);
     if (p.close) {
       this.socket?.destroy();
       this.socket = null;
@@ -295,7 +298,10 @@ export interface LoadResult {
   non2xx: number;
   errors: number;
   empty: number;
+  /** Per operation: for a chain (claim, then delete) the whole chain. */
   latency: LatencyRecord;
+  /** Per HTTP request, whatever operation it was part of. */
+  requestLatency: LatencyRecord;
   /** CPU time this process (the load generator) spent, to show its overhead. */
   clientCpuMs: number;
   /** The first few distinct failure descriptions, for the report. */
@@ -332,9 +338,11 @@ export async function runLoad(options: LoadOptions, op: Operation, log = new Fai
     errors: 0,
     empty: 0,
     latency: new LatencyRecord(),
+    requestLatency: new LatencyRecord(),
     clientCpuMs: 0,
     errorSamples: log.samples,
   };
+  for (const conn of conns) conn.requestLatency = result.requestLatency;
   const cpu = process.cpuUsage();
   const start = performance.now();
   const deadline = start + options.durationMs;

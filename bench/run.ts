@@ -137,6 +137,7 @@ async function runOne(scenario: Scenario, ctx: RunContext): Promise<ScenarioResu
       errors: 1,
       empty: 0,
       latency: new LatencyRecord(),
+      requestLatency: new LatencyRecord(),
       clientCpuMs: 0,
       errorSamples: [message],
     };
