@@ -1,10 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Client, escapeLiteral } from 'pg';
+import { DataSource } from 'typeorm';
 import { openPostgresDriver } from '../../src/storage/postgres/postgres.driver';
 import { CLAIM_BATCH_SQL } from '../../src/storage/postgres/pg-claim.store';
 import { LIST_SQL, POP_SQL } from '../../src/storage/postgres/pg-message.store';
-import { postgresMigrations, withSessionOptions } from '../../src/storage/postgres/postgres.schema';
+import { DeleteQueueRows1765000000000 } from '../../src/storage/postgres/migrations/1765000000000-DeleteQueueRows';
+import {
+  postgresDataSourceOptions,
+  postgresMigrations,
+  withSessionOptions,
+} from '../../src/storage/postgres/postgres.schema';
 import type { QueueRef, StorageDriver } from '../../src/storage/storage.contract';
 import { PG_ADMIN_URL, postgresBackend, type TestBackend } from '../support/backends';
 import { describeStorageContract } from './storage-contract';
@@ -184,7 +190,64 @@ if (process.env.CI !== 'true' && !postgresAnswers()) {
       expect((await claimAll()).messages.map((m) => m.body)).toEqual(['new']);
     });
 
-    it('posting to a deleted queue revives it with empty metadata', async () => {
+    it('a deleted queue leaves no row behind, however many names come and go', async () => {
+      const project = `pg-${process.pid}-replies-${++n}`;
+      await Promise.all(
+        Array.from({ length: 50 }, async (_, i) => {
+          const ref = { project, queue: `reply-${i}` };
+          await driver.queues.create(ref, {}, now);
+          await driver.messages.post(ref, 'c', [message(i)], now);
+          await driver.queues.delete(ref);
+        }),
+      );
+      const client = new Client({ connectionString: url() });
+      await client.connect();
+      try {
+        const count = async (table: string, column: string) =>
+          (await client.query(`SELECT count(*)::int AS n FROM ${table} WHERE ${column} = $1`, [project])).rows[0].n;
+        expect([await count('queues', 'project'), await count('messages', 'project')]).toEqual([0, 0]);
+      } finally {
+        await client.end();
+      }
+    });
+
+    it('upgrading removes the deleted queues kept as rows; their names start above the old counters', async () => {
+      const fresh = await postgresBackend();
+      try {
+        const before = new DataSource({
+          ...postgresDataSourceOptions(fresh.url),
+          migrations: postgresMigrations.filter((m) => m !== DeleteQueueRows1765000000000),
+        });
+        await before.initialize();
+        await before.runMigrations();
+        // what the earlier schema left after deleting queue 'gone' at seq 70, beside a live queue
+        await before.query(`INSERT INTO queues (project, name, metadata, created, last_seq)
+                            VALUES ('p', 'gone', NULL, 0, 70), ('p', 'live', '{"a":1}', 0, 5)`);
+        await before.destroy();
+
+        const upgraded = await openPostgresDriver(fresh.url);
+        try {
+          expect(await upgraded.queues.list('p', { limit: 10, detailed: true })).toEqual([
+            { name: 'live', metadata: { a: 1 } },
+          ]);
+          await upgraded.messages.post({ project: 'p', queue: 'gone' }, 'c', [message('again')], now);
+          const page = await upgraded.messages.list(
+            { project: 'p', queue: 'gone' },
+            { marker: '70', limit: 10, ...everyone },
+            now,
+          );
+          expect(page.messages.map((m) => m.body)).toEqual(['again']);
+          await upgraded.messages.post({ project: 'p', queue: 'live' }, 'c', [message('next')], now);
+          expect((await listAll(upgraded, { project: 'p', queue: 'live' })).map((m) => m.body)).toEqual(['next']);
+        } finally {
+          await upgraded.close();
+        }
+      } finally {
+        await fresh.drop();
+      }
+    });
+
+    it('posting to a deleted queue creates it again, with empty metadata', async () => {
       const ref = freshQueue();
       await driver.queues.create(ref, { first: 1 }, now);
       await driver.queues.delete(ref);

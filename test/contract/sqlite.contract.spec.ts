@@ -167,4 +167,60 @@ describe('sqlite provider', () => {
       await reopened.close();
     }
   });
+
+  it('a deleted queue leaves no row; the one seq floor keeps a re-created queue above its old seqs', async () => {
+    const file = freshFile();
+    const driver = await openSqliteDriver(`sqlite:${file}`);
+    try {
+      for (let i = 0; i < 50; i++) {
+        const queue = { project: 'p', queue: `reply-${i}` };
+        await driver.messages.post(queue, 'c', [message(i), message(i)], now);
+        await driver.queues.delete(queue);
+      }
+      await driver.messages.post(ref, 'c', [message('a')], now);
+    } finally {
+      await driver.close();
+    }
+    const raw = new Database(file);
+    try {
+      expect(raw.prepare('SELECT project, name FROM queues').all()).toEqual([{ project: 'p', name: 'q' }]);
+      // 50 queues of 2 messages each, every one started at the floor its predecessor left
+      expect(raw.prepare('SELECT value FROM seq_floor').pluck().get()).toBe(50 * 2);
+      expect(raw.prepare("SELECT seq FROM messages WHERE queue = 'q'").pluck().all()).toEqual([101]);
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('upgrading a version 1 file turns the deleted queues it kept into the seq floor', async () => {
+    const file = freshFile();
+    await (await openSqliteDriver(`sqlite:${file}`)).close();
+    const raw = new Database(file);
+    raw.exec('DROP TABLE seq_floor');
+    raw.exec(`CREATE TABLE retired_queues (project TEXT NOT NULL, name TEXT NOT NULL, last_seq INTEGER NOT NULL,
+              PRIMARY KEY (project, name)) WITHOUT ROWID`);
+    raw.exec("INSERT INTO retired_queues VALUES ('p', 'q', 70), ('p', 'other', 40)");
+    raw.pragma('user_version = 1');
+    raw.close();
+
+    const driver = await openSqliteDriver(`sqlite:${file}`);
+    try {
+      await driver.messages.post(ref, 'c', [message('after')], now);
+      const page = await driver.messages.list(
+        ref,
+        { marker: '70', limit: 10, clientId: 'reader', echo: true, includeClaimed: true, includeDelayed: true },
+        now,
+      );
+      expect(page.messages.map((m) => m.body)).toEqual(['after']);
+    } finally {
+      await driver.close();
+    }
+    const upgraded = new Database(file);
+    try {
+      expect(upgraded.pragma('user_version', { simple: true })).toBe(2);
+      expect(upgraded.prepare("SELECT name FROM sqlite_master WHERE name = 'retired_queues'").all()).toEqual([]);
+    } finally {
+      upgraded.close();
+    }
+  });
 });

@@ -10,15 +10,7 @@ import type {
 } from '../storage.contract';
 import { GroupCommit } from './pg-group-commit';
 import { headSql, pickFreeSql, QueueHeads } from './pg-queue-heads';
-import {
-  HeadRow,
-  isUuid,
-  messageColumns,
-  MessageRow,
-  queueKey,
-  REVIVE_QUEUE,
-  toRecordsInQueueOrder,
-} from './pg-values';
+import { FIRST_SEQ, HeadRow, isUuid, messageColumns, MessageRow, queueKey, toRecordsInQueueOrder } from './pg-values';
 
 /**
  * Claiming is one statement, so one round trip and one transaction:
@@ -100,8 +92,8 @@ dead AS (
 ),
 dlq AS (
   INSERT INTO queues AS q (project, name, metadata, created, last_seq)
-  SELECT $1::text, $13::text, '{}'::json, $3::bigint, count(*) FROM dead HAVING count(*) > 0
-  ON CONFLICT (project, name) DO UPDATE SET last_seq = q.last_seq + EXCLUDED.last_seq, ${REVIVE_QUEUE}
+  SELECT $1::text, $13::text, '{}'::json, $3::bigint, ${FIRST_SEQ} + count(*) FROM dead HAVING count(*) > 0
+  ON CONFLICT (project, name) DO UPDATE SET last_seq = q.last_seq + (SELECT count(*) FROM dead)
   RETURNING q.last_seq
 ),
 moved AS (

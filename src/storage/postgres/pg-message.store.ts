@@ -13,10 +13,10 @@ import { GroupCommit } from './pg-group-commit';
 import { headSql, pickFreeSql, QueueHeads } from './pg-queue-heads';
 import {
   bodyToJson,
+  FIRST_SEQ,
   HeadRow,
   isDataError,
   isUuid,
-  REVIVE_QUEUE,
   messageColumns,
   MessageRow,
   parseSeqMarker,
@@ -53,7 +53,7 @@ interface PendingDelete {
 const MAX_MESSAGES_PER_FLUSH = 1000;
 
 /**
- * One statement, hence one transaction: bump the queue's counter (creating the queue row if
+ * One statement, hence one transaction: bump the queue's counter by $4 (creating the queue row if
  * needed) and insert the whole batch numbered from it. The counter row stays locked until commit,
  * so a later batch of this queue can only take its numbers after this one is visible: a reader
  * paging by sequence never skips a message that commits late.
@@ -61,9 +61,8 @@ const MAX_MESSAGES_PER_FLUSH = 1000;
 const POST_SQL = `
 WITH q AS (
   INSERT INTO queues AS q (project, name, metadata, created, last_seq)
-  VALUES ($1, $2, '{}', $3, $4)
-  ON CONFLICT (project, name) DO UPDATE
-    SET last_seq = q.last_seq + EXCLUDED.last_seq, ${REVIVE_QUEUE}
+  VALUES ($1, $2, '{}', $3, ${FIRST_SEQ} + $4)
+  ON CONFLICT (project, name) DO UPDATE SET last_seq = q.last_seq + $4
   RETURNING q.last_seq
 )
 INSERT INTO messages (project, queue, seq, id, client_id, body, ttl, created, expires, delay_until)

@@ -11,8 +11,9 @@
  * Why a head is safe to keep: it is computed in one snapshot as min(existing seq) - 1, or the
  * queue's `last_seq` when it has no message. Messages not yet visible then belong to transactions
  * that took their seqs above that `last_seq`, and every later message (post or dead-letter move)
- * gets a seq above `last_seq` too. `last_seq` never goes back: deleting a queue keeps its row as a
- * tombstone. So once true, a head stays true, and the highest head seen is the best.
+ * gets a seq above `last_seq` too, even in a queue deleted and created again under the name, whose
+ * new counter starts above the old one (see FIRST_SEQ). So once true, a head stays true, and the
+ * highest head seen is the best.
  */
 export class QueueHeads {
   private readonly heads = new Map<string, bigint>();

@@ -1,5 +1,5 @@
 import { escapeLiteral, type Pool } from 'pg';
-import { DataSource, IsNull, MoreThan, Not, Repository } from 'typeorm';
+import { DataSource, MoreThan, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Metadata, QueueListing, QueueListOptions, QueueRef, QueueStats, QueueStore } from '../storage.contract';
 import { QueueEntity } from './entities/queue.entity';
@@ -8,6 +8,7 @@ import type { QueueHeads } from './pg-queue-heads';
 import {
   beforeNul,
   compareSeq,
+  FIRST_SEQ,
   isDataError,
   messageColumns,
   MessageRow,
@@ -17,16 +18,14 @@ import {
 } from './pg-values';
 
 /**
- * Creates a batch of queues, or revives deleted ones (tombstones); an existing live queue is left
- * alone. Returns the queues it created. A batch names each queue once (PostgreSQL refuses to
- * update one row twice in a statement).
+ * Creates a batch of queues; an existing queue is left alone. Returns the queues it created. A
+ * batch names each queue once, so that each caller learns whether it was the one that created it.
  */
 const CREATE_BATCH_SQL = `
 INSERT INTO queues AS q (project, name, metadata, created, last_seq)
-SELECT project, name, metadata, created, 0
+SELECT project, name, metadata, created, ${FIRST_SEQ}
 FROM unnest($1::text[], $2::text[], $3::json[], $4::bigint[]) AS c(project, name, metadata, created)
-ON CONFLICT (project, name) DO UPDATE SET metadata = EXCLUDED.metadata, created = EXCLUDED.created
-WHERE q.metadata IS NULL
+ON CONFLICT (project, name) DO NOTHING
 RETURNING q.project, q.name`;
 
 /** See the migration that creates zaqar_delete_queues. */
@@ -86,8 +85,6 @@ function asJsonb(metadata: Metadata): QueryDeepPartialEntity<QueueEntity>['metad
 
 /**
  * Reading and listing queue rows goes through TypeORM; stats, create and delete are explicit SQL.
- * A deleted queue keeps its row with null metadata (see QueueEntity), which every query here
- * treats as absent.
  *
  * Creates and deletes go out in batches (a group commit across queues): each is a commit of its
  * own otherwise, and a service that makes and drops short-lived queues (a reply queue per request,
@@ -122,10 +119,7 @@ export class PgQueueStore implements QueueStore {
   }
 
   async setMetadata(ref: QueueRef, metadata: Metadata): Promise<boolean> {
-    const result = await this.repo.update(
-      { project: ref.project, name: ref.queue, metadata: Not(IsNull()) },
-      { metadata: asJsonb(metadata) },
-    );
+    const result = await this.repo.update({ project: ref.project, name: ref.queue }, { metadata: asJsonb(metadata) });
     return (result.affected ?? 0) > 0;
   }
 
@@ -140,21 +134,18 @@ export class PgQueueStore implements QueueStore {
 
   async list(project: string, options: QueueListOptions): Promise<QueueListing[]> {
     if (options.limit <= 0) return [];
-    const live = Not(IsNull());
     const marker = options.marker === undefined ? undefined : beforeNul(options.marker);
     const rows = await this.repo.find({
       select: { name: true, metadata: true },
-      where: marker === undefined ? { project, metadata: live } : { project, name: MoreThan(marker), metadata: live },
+      where: marker === undefined ? { project } : { project, name: MoreThan(marker) },
       order: { name: 'ASC' },
       take: options.limit,
     });
-    return rows.map((row) =>
-      options.detailed ? { name: row.name, metadata: row.metadata ?? {} } : { name: row.name },
-    );
+    return rows.map((row) => (options.detailed ? { name: row.name, metadata: row.metadata } : { name: row.name }));
   }
 
   count(project: string): Promise<number> {
-    return this.repo.count({ where: { project, metadata: Not(IsNull()) } });
+    return this.repo.count({ where: { project } });
   }
 
   async stats(ref: QueueRef, now: number): Promise<QueueStats> {

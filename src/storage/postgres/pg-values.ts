@@ -93,13 +93,14 @@ export function bodyToJson(body: unknown): string {
 }
 
 /**
- * The SET part of a queue-row upsert (`INSERT INTO queues AS q … ON CONFLICT DO UPDATE SET …`) that
- * also revives a deleted queue: deletion leaves the row as a tombstone with null metadata, so that
- * its `last_seq` never goes back (see pg-queue-heads).
+ * Where a new queue row's counter (`last_seq`) starts: the database's clock in µs. Deleting a queue
+ * deletes its row, so a queue created again under the same name starts a new counter, and that
+ * must start above every seq of the queue's earlier life, for old markers and the heads servers
+ * know (see pg-queue-heads) to stay true. An earlier life took fewer seqs than the µs it lasted,
+ * unless it averaged more than a million messages a second. The database's clock, not a server's:
+ * servers on several hosts then agree.
  */
-export const REVIVE_QUEUE =
-  'metadata = COALESCE(q.metadata, EXCLUDED.metadata), ' +
-  'created = CASE WHEN q.metadata IS NULL THEN EXCLUDED.created ELSE q.created END';
+export const FIRST_SEQ = '(extract(epoch FROM clock_timestamp()) * 1000000)::bigint';
 
 /**
  * An integer as SQL text, for the few statements that carry their values inline so that they are

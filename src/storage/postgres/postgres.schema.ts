@@ -5,6 +5,7 @@ import { QueueEntity } from './entities/queue.entity';
 import { InitialSchema1763800000000 } from './migrations/1763800000000-InitialSchema';
 import { QueueMetadataJson1763900000000 } from './migrations/1763900000000-QueueMetadataJson';
 import { DeleteQueuesFunction1764000000000 } from './migrations/1764000000000-DeleteQueuesFunction';
+import { DeleteQueueRows1765000000000 } from './migrations/1765000000000-DeleteQueueRows';
 
 /** The one list of entities and migrations, shared by the driver and the TypeORM CLI (ormconfig.ts). */
 export const postgresEntities = [QueueEntity, MessageEntity, ClaimEntity];
@@ -12,6 +13,7 @@ export const postgresMigrations = [
   InitialSchema1763800000000,
   QueueMetadataJson1763900000000,
   DeleteQueuesFunction1764000000000,
+  DeleteQueueRows1765000000000,
 ];
 
 /** Connections per driver; the hot paths and TypeORM share this one pool. */

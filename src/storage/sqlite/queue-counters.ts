@@ -16,9 +16,11 @@ export interface QueueCounters {
   remove(ref: QueueRef, count: number): void;
 }
 
-/** The last seq a queue of this name had before it was deleted, or 0: where a new queue starts. */
-export const RETIRED_SEQ = `coalesce(
-  (SELECT last_seq FROM retired_queues WHERE project = @project AND name = @queue), 0)`;
+/**
+ * Where a new queue's counter starts: above every seq any deleted queue gave (see schema version
+ * 2), so a queue created again under an old name numbers its messages above its earlier life's.
+ */
+export const FIRST_SEQ = '(SELECT value FROM seq_floor)';
 
 export function prepareQueueCounters(db: Database.Database): QueueCounters {
   // One UPSERT both creates and bumps. It runs inside the writing transaction: SQLite's single
@@ -27,7 +29,7 @@ export function prepareQueueCounters(db: Database.Database): QueueCounters {
   const upsert = db
     .prepare(
       `INSERT INTO queues (project, name, metadata, created, last_seq, msg_count)
-       VALUES (@project, @queue, '{}', @now, ${RETIRED_SEQ} + @count, @count)
+       VALUES (@project, @queue, '{}', @now, ${FIRST_SEQ} + @count, @count)
        ON CONFLICT (project, name) DO UPDATE SET last_seq = last_seq + @count, msg_count = msg_count + @count
        RETURNING last_seq`,
     )

@@ -21,7 +21,8 @@ const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
 
   -- The last seq of deleted queues: a queue created again under the same name continues after it, so
-  -- a marker handed out before the delete never hides the new queue's messages.
+  -- a marker handed out before the delete never hides the new queue's messages. (Version 2 replaces
+  -- it with seq_floor.)
   CREATE TABLE IF NOT EXISTS retired_queues (
     project  TEXT    NOT NULL,
     name     TEXT    NOT NULL,
@@ -67,6 +68,18 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (project, queue, id)
   ) WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS claims_expires ON claims (expires);
+  `,
+  // 2: retired_queues kept a row for every name ever deleted, without bound (a queue per request
+  // grew it forever). One number does the same job: the highest last_seq of any deleted queue.
+  // Every new queue starts its counter there, so a queue created again under an old name still
+  // numbers its messages above its earlier life's.
+  `
+  CREATE TABLE seq_floor (
+    one   INTEGER PRIMARY KEY CHECK (one = 1),
+    value INTEGER NOT NULL
+  );
+  INSERT INTO seq_floor (one, value) SELECT 1, coalesce(max(last_seq), 0) FROM retired_queues;
+  DROP TABLE retired_queues;
   `,
 ];
 

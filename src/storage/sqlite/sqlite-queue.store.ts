@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Metadata, QueueListing, QueueListOptions, QueueRef, QueueStats, QueueStore } from '../storage.contract';
 import type { GroupCommit } from './group-commit';
 import { MESSAGE_COLUMNS, type MessageRow, toMessageRecord } from './message-row';
-import { RETIRED_SEQ } from './queue-counters';
+import { FIRST_SEQ } from './queue-counters';
 
 export class SqliteQueueStore implements QueueStore {
   private readonly insert: Database.Statement;
@@ -30,15 +30,14 @@ export class SqliteQueueStore implements QueueStore {
   ) {
     this.insert = db.prepare(
       `INSERT INTO queues (project, name, metadata, created, last_seq)
-       VALUES (@project, @queue, @metadata, @now, ${RETIRED_SEQ})
+       VALUES (@project, @queue, @metadata, @now, ${FIRST_SEQ})
        ON CONFLICT (project, name) DO NOTHING`,
     );
     this.selectMetadata = db.prepare('SELECT metadata FROM queues WHERE project = ? AND name = ?').pluck();
     this.updateMetadata = db.prepare('UPDATE queues SET metadata = ? WHERE project = ? AND name = ?');
     this.retireQueue = db.prepare(
-      `INSERT INTO retired_queues (project, name, last_seq)
-       SELECT project, name, last_seq FROM queues WHERE project = ? AND name = ?
-       ON CONFLICT (project, name) DO UPDATE SET last_seq = excluded.last_seq`,
+      `UPDATE seq_floor SET value = max(value, coalesce(
+         (SELECT last_seq FROM queues WHERE project = ? AND name = ?), 0))`,
     );
     this.deleteQueue = db.prepare('DELETE FROM queues WHERE project = ? AND name = ?');
     this.deleteMessages = db.prepare('DELETE FROM messages WHERE project = ? AND queue = ?');

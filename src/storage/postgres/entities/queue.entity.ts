@@ -4,10 +4,10 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
  * One row per queue. `last_seq` is the queue's message counter: a post takes its sequence numbers
  * from it under the row lock, which is what serialises sequence assignment with commit.
  *
- * Deleting a queue keeps its row as a tombstone (metadata null), so that `last_seq` never goes back:
- * sequence numbers are never reused, an old marker cannot hide the messages of a re-created queue,
- * and a known queue head stays true (see pg-queue-heads). Creating or posting revives it.
- * Bigint columns come back from pg as strings.
+ * Deleting a queue deletes its row. A new row's counter starts at the database clock in µs
+ * (FIRST_SEQ), so a queue created again under an old name numbers its messages above every seq of
+ * its earlier life: an old marker cannot hide them, and a known queue head stays true (see
+ * pg-queue-heads). Bigint columns come back from pg as strings.
  */
 @Entity({ name: 'queues' })
 export class QueueEntity {
@@ -17,9 +17,9 @@ export class QueueEntity {
   @PrimaryColumn({ type: 'text', collation: 'C', primaryKeyConstraintName: 'queues_pkey' })
   name!: string;
 
-  /** Null for a deleted queue. `json`, not `jsonb`, for the reasons given on MessageEntity.body. */
-  @Column({ type: 'json', nullable: true })
-  metadata!: Record<string, unknown> | null;
+  /** `json`, not `jsonb`, for the reasons given on MessageEntity.body. */
+  @Column({ type: 'json' })
+  metadata!: Record<string, unknown>;
 
   @Column({ type: 'bigint' })
   created!: string;
