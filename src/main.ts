@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -6,6 +7,7 @@ import { AppModule } from './app.module';
 import { parseJsonBody } from './common/request-body';
 import { ROUTES } from './common/route-table';
 import { loadSettings, Settings } from './config/settings';
+import { superviseWorkers } from './process/worker-processes';
 
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -33,10 +35,18 @@ export async function createApp(settings: Settings): Promise<NestFastifyApplicat
   return app;
 }
 
-async function bootstrap(): Promise<void> {
-  const settings = loadSettings();
+async function serve(settings: Settings): Promise<void> {
   const app = await createApp(settings);
   await app.listen(settings.port, settings.host);
+}
+
+function bootstrap(): Promise<void> {
+  const settings = loadSettings();
+  if (settings.workers > 1 && cluster.isPrimary) {
+    superviseWorkers(settings.workers);
+    return Promise.resolve();
+  }
+  return serve(settings);
 }
 
 if (require.main === module) {

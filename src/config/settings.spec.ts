@@ -18,6 +18,7 @@ describe('settings', () => {
       port: 8888,
       storageUrl: 'sqlite:data/zaqar.db',
       redisUrl: undefined,
+      workers: 1,
     });
     expect(settings.limits).toEqual(DEFAULT_LIMITS);
   });
@@ -50,5 +51,11 @@ describe('settings', () => {
     expect(() => loadSettings({ ZAQAR_CONFIG: file })).toThrow(
       new SettingsError('[transport] max_messages_per_page must be an integer, not "many"'),
     );
+  });
+
+  it('runs WORKERS server processes, 1 to 64', () => {
+    expect(loadSettings({ WORKERS: '4' }).workers).toBe(4);
+    expect(() => loadSettings({ WORKERS: '0' })).toThrow(new SettingsError('WORKERS must be 1..64, not 0'));
+    expect(() => loadSettings({ WORKERS: 'all' })).toThrow(new SettingsError('WORKERS must be an integer, not "all"'));
   });
 });

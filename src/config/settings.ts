@@ -5,6 +5,8 @@ import { readZaqarConf, ZaqarConf } from './zaqar-conf';
 export interface Settings {
   host: string;
   port: number;
+  /** Server processes sharing the port (see process/worker-processes). */
+  workers: number;
   /** `sqlite:<path>` (embedded default) or `postgres://…`. */
   storageUrl: string;
   /** BullMQ on this Redis when set; jobs run in process otherwise. */
@@ -36,6 +38,7 @@ export function loadSettings(env: Env = process.env): Settings {
   return {
     host: env.HOST ?? wsgi.bind ?? '127.0.0.1',
     port: toInt('PORT', env.PORT ?? wsgi.port ?? '8888'),
+    workers: readWorkers(env.WORKERS ?? '1'),
     storageUrl: env.STORAGE_URL ?? 'sqlite:data/zaqar.db',
     redisUrl: env.REDIS_URL || undefined,
     sweepIntervalMs: toInt('SWEEP_INTERVAL_MS', env.SWEEP_INTERVAL_MS ?? '30000'),
@@ -70,6 +73,12 @@ function readLimits(section: Record<string, string>): TransportLimits {
     );
   }
   return limits;
+}
+
+function readWorkers(raw: string): number {
+  const workers = toInt('WORKERS', raw);
+  if (workers < 1 || workers > 64) throw new SettingsError(`WORKERS must be 1..64, not ${workers}`);
+  return workers;
 }
 
 /** Zaqar's empty auth_strategy means no authentication, which is our noauth. */

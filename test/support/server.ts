@@ -24,7 +24,8 @@ export interface ServerOptions {
 
 // two levels up is the repository, or dist/ when this file runs compiled
 const UP = path.resolve(__dirname, '../..');
-const MAIN = path.join(path.basename(UP) === 'dist' ? path.dirname(UP) : UP, 'dist/src/main.js');
+/** The compiled server's entry point. */
+export const MAIN = path.join(path.basename(UP) === 'dist' ? path.dirname(UP) : UP, 'dist/src/main.js');
 
 export async function freePort(): Promise<number> {
   const server = net.createServer();

@@ -1,0 +1,54 @@
+import cluster, { type Worker } from 'node:cluster';
+
+/**
+ * Runs the server as several processes sharing one port (Node's cluster module), as Zaqar runs
+ * under several gunicorn workers: one Node process serves from one core, and with PostgreSQL the
+ * storage is shared and safe across processes (row locks, SKIP LOCKED, per-queue sequence locks),
+ * so a second process puts a second core to work.
+ *
+ * The primary only accepts connections and hands them out (round-robin); a keep-alive client stays
+ * with the process it was handed to. A worker that dies after it was serving is replaced. One that
+ * dies before it ever listened has met a broken configuration (storage unreachable, say), which the
+ * next would meet too, so the primary then stops the others and exits with an error instead of
+ * starting workers in a loop. SIGTERM or SIGINT to the primary stops the workers (each closes its
+ * storage and drains) and then the primary.
+ */
+export function superviseWorkers(count: number, log = (line: string) => console.error(line)): void {
+  const serving = new Map<Worker, boolean>();
+  let stopping = false;
+  let exitCode = 0;
+
+  const spawn = (): void => {
+    serving.set(cluster.fork(), false);
+  };
+
+  const stopAll = (code: number): void => {
+    stopping = true;
+    exitCode = Math.max(exitCode, code);
+    if (serving.size === 0) process.exit(exitCode);
+    for (const worker of serving.keys()) worker.process.kill('SIGTERM');
+  };
+
+  cluster.on('listening', (worker) => serving.set(worker, true));
+  cluster.on('exit', (worker, code, signal) => {
+    const wasServing = serving.get(worker) ?? false;
+    serving.delete(worker);
+    if (stopping) {
+      if (serving.size === 0) process.exit(exitCode);
+      return;
+    }
+    const how = signal ? `signal ${signal}` : `code ${code}`;
+    if (!wasServing) {
+      log(`server worker ${worker.process.pid} exited with ${how} before it listened; stopping`);
+      stopAll(1);
+      return;
+    }
+    log(`server worker ${worker.process.pid} exited with ${how}; starting another`);
+    spawn();
+  });
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => stopAll(0));
+  }
+  for (let i = 0; i < count; i++) spawn();
+}

@@ -1,0 +1,134 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { BACKENDS, TestBackend } from '../support/backends';
+import { MAIN, startServer, StartedServer } from '../support/server';
+import { lastSegment, ZaqarClient } from './client';
+
+/** Process ids of the children of `pid` (the worker processes of a primary). */
+function childrenOf(pid: number): number[] {
+  const out = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).stdout;
+  return out
+    .split('\n')
+    .map((line) => Number(line.trim()))
+    .filter((n) => n > 0);
+}
+
+async function until<T>(what: string, probe: () => T | undefined, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe.each(BACKENDS)('WORKERS=2 on %s', (_name, makeBackend) => {
+  let backend: TestBackend;
+  let server: StartedServer | undefined;
+
+  beforeAll(async () => {
+    backend = await makeBackend();
+  });
+
+  afterAll(async () => {
+    await server?.kill('SIGKILL');
+    await backend?.drop();
+  });
+
+  it('serves from two processes, replaces one killed mid-load, and stops them all on SIGTERM', async () => {
+    server = await startServer({ storageUrl: backend.url, env: { WORKERS: '2' } });
+    const primary = server.process.pid!;
+    const first = await until('two workers', () =>
+      childrenOf(primary).length === 2 ? childrenOf(primary) : undefined,
+    );
+    const client = new ZaqarClient(server.url);
+
+    // producers on separate connections keep posting while one worker is killed
+    const acknowledged: string[] = [];
+    let failed = 0;
+    let stop = false;
+    const producers = Array.from({ length: 8 }, async (_, p) => {
+      for (let i = 0; !stop; i++) {
+        try {
+          const res = await client.request('POST', '/v2/queues/shared/messages', {
+            json: { messages: [{ body: { p, i } }] },
+          });
+          if (res.status === 201) acknowledged.push(...res.body.resources.map(lastSegment));
+        } catch {
+          failed++; // a connection the killed worker held: never acknowledged
+        }
+      }
+    });
+    await until('posts', () => (acknowledged.length >= 100 ? true : undefined));
+    process.kill(first[0], 'SIGKILL');
+    const replaced = await until('a replacement worker', () => {
+      const now = childrenOf(primary);
+      return now.length === 2 && !now.includes(first[0]) ? now : undefined;
+    });
+    expect(replaced).toContain(first[1]);
+    const afterKill = acknowledged.length;
+    await until('posts after the replacement', () => (acknowledged.length >= afterKill + 100 ? true : undefined));
+    stop = true;
+    await Promise.all(producers);
+    expect(failed).toBeLessThan(8 * 2);
+
+    // every acknowledged message is in the one shared store, whichever process took it
+    const stored = new Set<string>();
+    let page = '/v2/queues/shared/messages?echo=true&limit=20';
+    for (;;) {
+      const res = await client.request('GET', page);
+      expect(res.status).toBe(200);
+      if (res.body.messages.length === 0) break;
+      for (const message of res.body.messages) stored.add(message.id);
+      page = res.body.links[0].href;
+    }
+    expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
+
+    const workers = childrenOf(primary);
+    const exited = new Promise<number | null>((resolve) => server!.process.once('exit', (code) => resolve(code)));
+    server.process.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    for (const pid of workers) expect(() => process.kill(pid, 0)).toThrow();
+  });
+});
+
+describe('WORKERS that cannot be', () => {
+  it.each(['0', '65', 'two'])('WORKERS=%s stops the server at start with a clear message', (value) => {
+    let message = '';
+    let status = 0;
+    try {
+      execFileSync(process.execPath, [MAIN], {
+        env: { ...process.env, WORKERS: value, STORAGE_URL: 'sqlite::memory:', PORT: '0' },
+        stdio: 'pipe',
+        timeout: 20_000,
+      });
+    } catch (error) {
+      const failure = error as { status: number; stderr: Buffer };
+      status = failure.status;
+      message = failure.stderr.toString();
+    }
+    expect(status).toBe(1);
+    expect(message).toMatch(/WORKERS must be/);
+  });
+});
+
+describe('WORKERS=2 with storage that cannot open', () => {
+  it('stops with an error instead of starting workers in a loop', () => {
+    let status = 0;
+    let output = '';
+    try {
+      execFileSync(process.execPath, [MAIN], {
+        // nothing listens on port 1: every worker fails before it listens
+        env: { ...process.env, WORKERS: '2', STORAGE_URL: 'postgres://postgres@127.0.0.1:1/none', PORT: '0' },
+        stdio: 'pipe',
+        timeout: 30_000,
+      });
+    } catch (error) {
+      const failure = error as { status: number; stderr: Buffer };
+      status = failure.status;
+      output = failure.stderr.toString();
+    }
+    expect(status).toBe(1);
+    expect(output).toMatch(/before it listened; stopping/);
+  });
+});
