@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import type {
   ClaimedBatch,
@@ -8,6 +7,7 @@ import type {
   DeadLetterPolicy,
   QueueRef,
 } from '../storage.contract';
+import { newTimeOrderedId } from '../time-ordered-id';
 import { GroupCommit } from './pg-group-commit';
 import { headSql, pickFreeSql, QueueHeads } from './pg-queue-heads';
 import { FIRST_SEQ, HeadRow, isUuid, messageColumns, MessageRow, queueKey, toRecordsInQueueOrder } from './pg-values';
@@ -180,7 +180,7 @@ export class PgClaimStore implements ClaimStore {
   }
 
   async create(ref: QueueRef, options: ClaimOptions, now: number): Promise<ClaimedBatch> {
-    const claimId = randomUUID();
+    const claimId = newTimeOrderedId();
     if (options.limit <= 0) return { claimId, messages: [] };
     if (options.deadLetter) return this.claimWithDeadLetter(ref, claimId, options, options.deadLetter, now);
     return this.batches.submit(queueKey(ref), { ref, claimId, options, now }, options.limit);

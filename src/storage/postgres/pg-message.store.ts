@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import type {
   DeleteOutcome,
@@ -9,6 +8,7 @@ import type {
   NewMessage,
   QueueRef,
 } from '../storage.contract';
+import { newTimeOrderedId } from '../time-ordered-id';
 import { GroupCommit } from './pg-group-commit';
 import { headSql, pickFreeSql, QueueHeads } from './pg-queue-heads';
 import {
@@ -181,7 +181,7 @@ export class PgMessageStore implements MessageStore {
   async post(ref: QueueRef, clientId: string, messages: NewMessage[], now: number): Promise<string[]> {
     if (this.closed) throw new PostgresDriverClosed();
     if (messages.length === 0) return [];
-    const ids = messages.map(() => randomUUID());
+    const ids = messages.map(() => newTimeOrderedId());
     await this.posts.submit(queueKey(ref), { ref, clientId, messages, ids, now }, messages.length);
     return ids;
   }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type {
   ClaimedBatch,
@@ -8,6 +7,7 @@ import type {
   DeadLetterPolicy,
   QueueRef,
 } from '../storage.contract';
+import { newTimeOrderedId } from '../time-ordered-id';
 import type { GroupCommit } from './group-commit';
 import { MESSAGE_COLUMNS, type MessageRow, toMessageRecord, toRecordsBySeq } from './message-row';
 import { prepareQueueCounters, type QueueCounters } from './queue-counters';
@@ -133,7 +133,7 @@ export class SqliteClaimStore implements ClaimStore {
   }
 
   create(ref: QueueRef, options: ClaimOptions, now: number): Promise<ClaimedBatch> {
-    const claimId = randomUUID();
+    const claimId = newTimeOrderedId();
     if (options.limit <= 0) return Promise.resolve({ claimId, messages: [] });
     const hold = holdParams(ref, claimId, options.ttl, options.grace, now);
     return this.writes.submit((): ClaimedBatch => {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type {
   DeleteOutcome,
@@ -9,6 +8,7 @@ import type {
   NewMessage,
   QueueRef,
 } from '../storage.contract';
+import { newTimeOrderedId } from '../time-ordered-id';
 import type { GroupCommit } from './group-commit';
 import { MESSAGE_COLUMNS, type MessageRow, parseMessageMarker, toMessageRecord, toRecordsBySeq } from './message-row';
 import { prepareQueueCounters, type QueueCounters } from './queue-counters';
@@ -115,7 +115,7 @@ export class SqliteMessageStore implements MessageStore {
     const params = new Array<unknown>(count * PARAMS_PER_ROW);
     for (let i = 0, p = 0; i < count; i++) {
       const m = messages[i];
-      const id = randomUUID();
+      const id = newTimeOrderedId();
       ids[i] = id;
       params[p++] = ref.project;
       params[p++] = ref.queue;
