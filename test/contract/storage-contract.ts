@@ -400,6 +400,20 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
         expect(await driver.messages.getMany(ref, [], T0)).toEqual([]);
         expect(await driver.messages.getMany({ project: newProject(), queue: ref.queue }, ids, T0)).toEqual([]);
       });
+
+      it('ids compare case-sensitively, as the reference does: an upper-cased id finds nothing', async () => {
+        const ref = newQueue();
+        const [id] = await post(ref, ['x']);
+        const upper = id.toUpperCase();
+        expect(await driver.messages.get(ref, upper, T0)).toBeNull();
+        expect(await driver.messages.getMany(ref, [upper], T0)).toEqual([]);
+        expect(await driver.messages.delete(ref, upper, undefined, T0)).toBe('missing');
+        expect(await driver.messages.deleteMany(ref, [upper], undefined, T0)).toEqual({ refused: [] });
+        const claim = await driver.claims.create(ref, { ttl: 60, grace: 60, limit: 10 }, T0);
+        expect(await driver.claims.get(ref, claim.claimId!.toUpperCase(), T0)).toBeNull();
+        expect(await driver.messages.delete(ref, id, claim.claimId!.toUpperCase(), T0)).not.toBe('deleted');
+        expect((await driver.messages.get(ref, id, T0))?.body).toBe('x');
+      });
     });
 
     describe('posts committed together', () => {

@@ -200,7 +200,7 @@ export class PgClaimStore implements ClaimStore {
     });
     if (rows.length === 0) return null;
     return {
-      id: claimId.toLowerCase(),
+      id: claimId,
       ttl: rows[0].claim_ttl,
       updated: Number(rows[0].claim_updated),
       messages: toRecordsInQueueOrder(rows.filter((row) => row.id !== null)),

@@ -237,17 +237,17 @@ export class PgMessageStore implements MessageStore {
     if (!isUuid(id)) return 'missing';
     const withClaim = claimId !== undefined;
     // A malformed claim id is a claim that does not exist, which is not the same as no claim id.
-    const claim = withClaim && isUuid(claimId) ? claimId.toLowerCase() : null;
+    const claim = withClaim && isUuid(claimId) ? claimId : null;
     const wanted: PendingDelete = {
       ref,
-      ids: [id.toLowerCase()],
+      ids: [id],
       mode: withClaim ? DeleteMode.Held : DeleteMode.Free,
       claimIds: claim === null ? [] : [claim],
       now,
     };
     // The state can change between a refused delete and the look at why; then try again.
     for (let attempt = 0; ; attempt++) {
-      if ((await this.submitDelete(wanted)).has(id.toLowerCase())) return 'deleted';
+      if ((await this.submitDelete(wanted)).has(id)) return 'deleted';
       const { rows } = await this.pool.query<{
         claim_id: string | null;
         claimed: boolean | null;
@@ -322,7 +322,7 @@ export class PgMessageStore implements MessageStore {
     await Promise.all([this.posts.idle(), this.deletes.idle()]);
   }
 
-  /** Resolves with the ids its batch deleted (lower-case), among them those of this delete that were. */
+  /** Resolves with the ids its batch deleted, among them those of this delete that were. */
   private submitDelete(pending: PendingDelete): Promise<Set<string>> {
     return this.deletes.submit(queueKey(pending.ref), pending, pending.ids.length);
   }

@@ -11,9 +11,9 @@ import {
 } from './pg-values';
 
 describe('pg values', () => {
-  it('isUuid accepts the canonical form in either case and nothing else', () => {
+  it('isUuid accepts the canonical lower-case form and nothing else', () => {
     expect(isUuid('0f8fad5b-d9cb-469f-a165-70867728950e')).toBe(true);
-    expect(isUuid('0F8FAD5B-D9CB-469F-A165-70867728950E')).toBe(true);
+    expect(isUuid('0F8FAD5B-D9CB-469F-A165-70867728950E')).toBe(false);
     for (const bad of [
       '',
       'abc',
@@ -29,7 +29,7 @@ describe('pg values', () => {
     }
   });
 
-  it('validUuids keeps the valid ids once each, lower-cased, in first-seen order', () => {
+  it('validUuids keeps the valid ids once each, in first-seen order', () => {
     const a = '0f8fad5b-d9cb-469f-a165-70867728950e';
     const b = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
     expect(validUuids([b, 'junk', a.toUpperCase(), b, a])).toEqual([b, a]);

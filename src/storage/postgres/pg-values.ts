@@ -5,18 +5,23 @@ import type { MessageRecord, QueueRef } from '../storage.contract';
  * from typed SQL parameters, and the row → record mapping.
  */
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MAX_BIGINT = 9223372036854775807n;
 
-/** True for the canonical 8-4-4-4-12 form; anything else is "not found", never a SQL error. */
+/**
+ * True for the canonical 8-4-4-4-12 form in lower case, the form this server issues ids in; anything
+ * else is "not found", never a SQL error. Lower case only because ids compare as strings, as on the
+ * SQLite store and the reference (an upper-cased id finds nothing there), while PostgreSQL's uuid
+ * type would ignore case.
+ */
 export function isUuid(value: unknown): value is string {
   return typeof value === 'string' && UUID.test(value);
 }
 
-/** The valid uuids among `values`, lower-cased and without repeats, in their first order. */
+/** The valid uuids among `values`, without repeats, in their first order. */
 export function validUuids(values: readonly unknown[]): string[] {
   const seen = new Set<string>();
-  for (const value of values) if (isUuid(value)) seen.add(value.toLowerCase());
+  for (const value of values) if (isUuid(value)) seen.add(value);
   return [...seen];
 }
 
