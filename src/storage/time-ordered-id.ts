@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto';
  *
  * Why not version 4: every store indexes messages by (project, queue, id), and claims and claimed
  * messages by claim id. Random ids land each new message on a random page of that index, so a
- * commit of n messages rewrote about n index pages (measured on SQLite: 17 page writes per post of
- * 10 messages, and 4.5 times the time per post of time-ordered ids). Ids that grow with time are
+ * commit of n messages rewrote about n index pages (measured on SQLite: 17.7 pwrite calls per post
+ * of 10 messages, and 4.5 times the time per post of time-ordered ids). Ids that grow with time are
  * appended at the end of their queue's range. Clients treat ids as opaque (Zaqar's own are version 4
  * on Redis and not UUIDs at all on MongoDB).
  */

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { BACKENDS, TestBackend } from '../support/backends';
 import { MAIN, startServer, StartedServer } from '../support/server';
 import { lastSegment, ZaqarClient } from './client';
@@ -92,43 +92,29 @@ describe.each(BACKENDS)('WORKERS=2 on %s', (_name, makeBackend) => {
   });
 });
 
+/** Runs the server with `env` until it exits by itself: its status and what it wrote to stderr. */
+function runToExit(env: Record<string, string>): { status: number | null; stderr: string } {
+  const result = spawnSync(process.execPath, [MAIN], {
+    env: { ...process.env, PORT: '0', ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return { status: result.status, stderr: result.stderr };
+}
+
 describe('WORKERS that cannot be', () => {
   it.each(['0', '65', 'two'])('WORKERS=%s stops the server at start with a clear message', (value) => {
-    let message = '';
-    let status = 0;
-    try {
-      execFileSync(process.execPath, [MAIN], {
-        env: { ...process.env, WORKERS: value, STORAGE_URL: 'sqlite::memory:', PORT: '0' },
-        stdio: 'pipe',
-        timeout: 20_000,
-      });
-    } catch (error) {
-      const failure = error as { status: number; stderr: Buffer };
-      status = failure.status;
-      message = failure.stderr.toString();
-    }
+    const { status, stderr } = runToExit({ WORKERS: value, STORAGE_URL: 'sqlite::memory:' });
     expect(status).toBe(1);
-    expect(message).toMatch(/WORKERS must be/);
+    expect(stderr).toMatch(/WORKERS must be/);
   });
 });
 
 describe('WORKERS=2 with storage that cannot open', () => {
   it('stops with an error instead of starting workers in a loop', () => {
-    let status = 0;
-    let output = '';
-    try {
-      execFileSync(process.execPath, [MAIN], {
-        // nothing listens on port 1: every worker fails before it listens
-        env: { ...process.env, WORKERS: '2', STORAGE_URL: 'postgres://postgres@127.0.0.1:1/none', PORT: '0' },
-        stdio: 'pipe',
-        timeout: 30_000,
-      });
-    } catch (error) {
-      const failure = error as { status: number; stderr: Buffer };
-      status = failure.status;
-      output = failure.stderr.toString();
-    }
+    // nothing listens on port 1: every worker fails before it listens
+    const { status, stderr } = runToExit({ WORKERS: '2', STORAGE_URL: 'postgres://postgres@127.0.0.1:1/none' });
     expect(status).toBe(1);
-    expect(output).toMatch(/before it listened; stopping/);
+    expect(stderr).toMatch(/before it listened; stopping/);
   });
 });

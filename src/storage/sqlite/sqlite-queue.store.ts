@@ -8,7 +8,7 @@ export class SqliteQueueStore implements QueueStore {
   private readonly insert: Database.Statement;
   private readonly selectMetadata: Database.Statement;
   private readonly updateMetadata: Database.Statement;
-  private readonly retireQueue: Database.Statement;
+  private readonly raiseSeqFloor: Database.Statement;
   private readonly deleteQueue: Database.Statement;
   private readonly deleteMessages: Database.Statement;
   private readonly deleteClaims: Database.Statement;
@@ -35,7 +35,7 @@ export class SqliteQueueStore implements QueueStore {
     );
     this.selectMetadata = db.prepare('SELECT metadata FROM queues WHERE project = ? AND name = ?').pluck();
     this.updateMetadata = db.prepare('UPDATE queues SET metadata = ? WHERE project = ? AND name = ?');
-    this.retireQueue = db.prepare(
+    this.raiseSeqFloor = db.prepare(
       `UPDATE seq_floor SET value = max(value, coalesce(
          (SELECT last_seq FROM queues WHERE project = ? AND name = ?), 0))`,
     );
@@ -93,7 +93,7 @@ export class SqliteQueueStore implements QueueStore {
     return this.writes.submit(() => {
       this.deleteMessages.run(ref.project, ref.queue);
       this.deleteClaims.run(ref.project, ref.queue);
-      this.retireQueue.run(ref.project, ref.queue);
+      this.raiseSeqFloor.run(ref.project, ref.queue);
       this.deleteQueue.run(ref.project, ref.queue);
     });
   }

@@ -23,27 +23,30 @@ export class DeleteQueueRows1765000000000 implements MigrationInterface {
       WHERE q.metadata IS NULL AND c.project = q.project AND c.queue = q.name`);
     await runner.query(`DELETE FROM queues WHERE metadata IS NULL`);
     await runner.query(`ALTER TABLE queues ALTER COLUMN metadata SET NOT NULL`);
-    await runner.query(deleteQueuesFunction('DELETE FROM queues q'));
+    await runner.query(
+      deleteQueuesFunction(`DELETE FROM queues q USING unnest(projects, names) AS d(project, name)
+                            WHERE q.project = d.project AND q.name = d.name`),
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(deleteQueuesFunction('UPDATE queues q SET metadata = NULL'));
+    await runner.query(
+      deleteQueuesFunction(`UPDATE queues q SET metadata = NULL FROM unnest(projects, names) AS d(project, name)
+                            WHERE q.project = d.project AND q.name = d.name`),
+    );
     await runner.query(`ALTER TABLE queues ALTER COLUMN metadata DROP NOT NULL`);
   }
 }
 
-/** zaqar_delete_queues with `retire` (a DELETE or UPDATE of the batch's queue rows, aliased q) first. */
+/** zaqar_delete_queues: `retire` (what becomes of the batch's queue rows), then their messages and claims. */
 function deleteQueuesFunction(retire: string): string {
-  const using = retire.startsWith('DELETE') ? 'USING' : 'FROM';
   return `
     CREATE OR REPLACE FUNCTION zaqar_delete_queues(projects text[], names text[]) RETURNS void
     LANGUAGE plpgsql VOLATILE AS $fn$
     DECLARE
       i int;
     BEGIN
-      ${retire}
-      ${using} unnest(projects, names) AS d(project, name)
-      WHERE q.project = d.project AND q.name = d.name;
+      ${retire};
       FOR i IN 1 .. coalesce(array_length(projects, 1), 0) LOOP
         DELETE FROM messages WHERE project = projects[i] AND queue = names[i];
         DELETE FROM claims WHERE project = projects[i] AND queue = names[i];
