@@ -32,15 +32,14 @@ export class ZaqarExceptionFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
     const error = await this.toZaqarError(exception, request, reply);
+    if (isOversized(exception)) keepOpenToDrain(request, reply);
     reply.status(error.status).headers(error.headers).send(error.toBody());
   }
 
   private async toZaqarError(exception: unknown, request: FastifyRequest, reply: FastifyReply): Promise<ZaqarError> {
     if (exception instanceof ZaqarError) return exception;
     const fastifyCode = (exception as { code?: string } | null)?.code;
-    // Fastify's body limit reaches us as its own error or, through Nest's adapter, as a 413
-    const tooLarge = exception instanceof HttpException && exception.getStatus() === 413;
-    if (fastifyCode === 'FST_ERR_CTP_BODY_TOO_LARGE' || tooLarge) return this.oversized(request);
+    if (isOversized(exception)) return this.oversized(request);
     if (fastifyCode === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       return new UnsupportedMediaType(`Content-Type ${request.headers['content-type']} is not supported.`);
     }
@@ -79,6 +78,22 @@ export class ZaqarExceptionFilter implements ExceptionFilter {
     }
     return new PayloadTooLarge(request.routeOptions?.bodyLimit ?? 0);
   }
+}
+
+/** Fastify's body limit reaches us as its own error or, through Nest's adapter, as a 413. */
+function isOversized(exception: unknown): boolean {
+  const code = (exception as { code?: string } | null)?.code;
+  return code === 'FST_ERR_CTP_BODY_TOO_LARGE' || (exception instanceof HttpException && exception.getStatus() === 413);
+}
+
+/**
+ * Fastify refuses a body over its limit from the Content-Length alone and asks for the connection
+ * to close. Closed with the body still arriving, the socket resets, and a client still sending
+ * (python-requests, fetch) may lose the answer to a broken pipe. When no byte of the body was
+ * read, the connection can stay: Node discards the unread body after the response.
+ */
+function keepOpenToDrain(request: FastifyRequest, reply: FastifyReply): void {
+  if (!request.raw.readableDidRead) reply.removeHeader('connection');
 }
 
 function httpReason(exception: HttpException): string {

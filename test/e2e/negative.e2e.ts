@@ -1,3 +1,4 @@
+import * as net from 'node:net';
 import { ApiResponse, JSON_PATCH, ZaqarClient } from './client';
 import { error, numbered, RESERVED_DEFAULTS } from './fixtures';
 import { describeTargets } from './target';
@@ -228,6 +229,43 @@ describeTargets('bad requests', (target) => {
       const res = await api.request(method, path, { json: { ttl: 60, grace: 60, pad: 'x'.repeat(2_000_000) } });
       expect(res.status).toBeLessThan(500);
       if (res.status >= 400) expect(res.body).toEqual({ title: expect.any(String), description: expect.any(String) });
+    });
+  });
+
+  describe('a connection after a body refused for its size', () => {
+    /** Writes `requests` on one connection and resolves with what came back once `until` matches it. */
+    function exchange(url: string, requests: Buffer, until: RegExp): Promise<string> {
+      const { hostname, port } = new URL(url);
+      return new Promise((resolve, reject) => {
+        let received = '';
+        const socket = net.connect(Number(port), hostname, () => socket.write(requests));
+        socket.setTimeout(10_000, () => socket.destroy(new Error(`timed out; received: ${received.slice(0, 300)}`)));
+        socket.on('data', (chunk) => {
+          received += chunk.toString('latin1');
+          if (until.test(received)) {
+            socket.destroy();
+            resolve(received);
+          }
+        });
+        socket.on('error', reject);
+        socket.on('close', () => reject(new Error(`closed; received: ${received.slice(0, 300)}`)));
+      });
+    }
+
+    it('stays open: the answer is not cut off mid-upload and the next request on it is served', async () => {
+      const api = target.client();
+      const headers = `Host: test\r\nClient-ID: ${api.clientId}\r\nX-Project-ID: ${api.project}\r\n`;
+      const body = JSON.stringify({ ttl: 60, grace: 60, pad: 'x'.repeat(2_000_000) });
+      const requests = Buffer.from(
+        `POST /v2/queues/q/claims HTTP/1.1\r\n${headers}Content-Type: application/json\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}` +
+          `GET /v2/ping HTTP/1.1\r\n${headers}\r\n`,
+        'latin1',
+      );
+      const received = await exchange(target.url, requests, /HTTP\/1\.1 204[^]*\r\n\r\n/);
+      const [refused] = received.split('\r\n\r\n');
+      expect(refused).toMatch(/^HTTP\/1\.1 413 /);
+      expect(refused.toLowerCase()).not.toContain('connection: close');
     });
   });
 
