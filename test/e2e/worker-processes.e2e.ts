@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { BACKENDS, TestBackend } from '../support/backends';
 import { MAIN, startServer, StartedServer } from '../support/server';
+import { pollUntil } from './auth-support';
 import { lastSegment, ZaqarClient } from './client';
 
 /** Process ids of the children of `pid` (the worker processes of a primary). */
@@ -12,14 +13,15 @@ function childrenOf(pid: number): number[] {
     .filter((n) => n > 0);
 }
 
-async function until<T>(what: string, probe: () => T | undefined, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** Waits (up to 15 s) until `probe` returns something, and fails naming `what` if it never does. */
+async function until<T>(what: string, probe: () => T | undefined): Promise<T> {
+  const { result } = await pollUntil(
+    async () => probe(),
+    (value) => value !== undefined,
+    15_000,
+  );
+  if (result === undefined) throw new Error(`timed out waiting for ${what}`);
+  return result;
 }
 
 describe.each(BACKENDS)('WORKERS=2 on %s', (_name, makeBackend) => {

@@ -1,7 +1,12 @@
 import type { MessageRecord } from '../storage.contract';
 
+/** The message columns, with `ttl` as the given expression (a claim returns the ttl it gives). */
+export function messageColumns(ttl = 'ttl'): string {
+  return `seq, id, body, ${ttl} AS ttl, created, claim_id, claim_expires, claim_count`;
+}
+
 /** The columns every message read selects, and the row they make. */
-export const MESSAGE_COLUMNS = 'seq, id, body, ttl, created, claim_id, claim_expires, claim_count';
+export const MESSAGE_COLUMNS = messageColumns();
 
 export interface MessageRow {
   seq: number;
