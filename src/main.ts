@@ -35,9 +35,23 @@ export async function createApp(settings: Settings): Promise<NestFastifyApplicat
   return app;
 }
 
+/** How long a stop may take to drain before the process exits anyway (gunicorn's graceful timeout). */
+const SHUTDOWN_GRACE_MS = 10_000;
+
 async function serve(settings: Settings): Promise<void> {
   const app = await createApp(settings);
   await app.listen(settings.port, settings.host);
+  // Closing waits for every open connection to finish. A connection the HTTP server never counts
+  // as idle (seen in a cluster worker after its sibling was killed) would keep a stopped server
+  // alive for good; a stop must end.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      setTimeout(() => {
+        console.error(`shutdown did not finish within ${SHUTDOWN_GRACE_MS} ms; exiting`);
+        process.exit(1);
+      }, SHUTDOWN_GRACE_MS).unref();
+    });
+  }
 }
 
 function bootstrap(): Promise<void> {

@@ -7,11 +7,12 @@ import cluster, { type Worker } from 'node:cluster';
  * so a second process puts a second core to work.
  *
  * The primary only accepts connections and hands them out (round-robin); a keep-alive client stays
- * with the process it was handed to. A worker that dies after it was serving is replaced. One that
- * dies before it ever listened has met a broken configuration (storage unreachable, say), which the
- * next would meet too, so the primary then stops the others and exits with an error instead of
- * starting workers in a loop. SIGTERM or SIGINT to the primary stops the workers (each closes its
- * storage and drains) and then the primary.
+ * with the process it was handed to. A worker that dies after it was serving is replaced, and so is
+ * one killed by a signal while it started (an operator's kill -9, the OOM killer). One that exits
+ * on its own before it ever listened has met a broken configuration (storage unreachable, say),
+ * which the next would meet too, so the primary then stops the others and exits with an error
+ * instead of starting workers in a loop. SIGTERM or SIGINT to the primary stops the workers (each
+ * closes its storage and drains) and then the primary.
  */
 export function superviseWorkers(count: number, log = (line: string) => console.error(line)): void {
   const serving = new Map<Worker, boolean>();
@@ -29,7 +30,13 @@ export function superviseWorkers(count: number, log = (line: string) => console.
     for (const worker of serving.keys()) worker.process.kill('SIGTERM');
   };
 
-  cluster.on('listening', (worker) => serving.set(worker, true));
+  // A worker's 'listening' can arrive after its 'exit' (killed just after it listened): a dead
+  // worker must not come back into the map, or the primary would wait for it forever.
+  cluster.on('listening', (worker) => {
+    if (!serving.has(worker)) return;
+    serving.set(worker, true);
+    log(`server worker ${worker.process.pid} listening`);
+  });
   cluster.on('exit', (worker, code, signal) => {
     const wasServing = serving.get(worker) ?? false;
     serving.delete(worker);
@@ -38,7 +45,7 @@ export function superviseWorkers(count: number, log = (line: string) => console.
       return;
     }
     const how = signal ? `signal ${signal}` : `code ${code}`;
-    if (!wasServing) {
+    if (!wasServing && !signal) {
       log(`server worker ${worker.process.pid} exited with ${how} before it listened; stopping`);
       stopAll(1);
       return;

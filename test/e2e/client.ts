@@ -19,6 +19,8 @@ export interface RequestOptions {
   raw?: string | Uint8Array;
   /** Extra headers; null removes one of the defaults (e.g. `{ 'Client-ID': null }`). */
   headers?: Record<string, string | null>;
+  /** Gives up (the request rejects) when no answer came within this time. */
+  timeoutMs?: number;
 }
 
 /** The media type Zaqar v2 requires for a queue PATCH. */
@@ -68,7 +70,8 @@ export class ZaqarClient {
     for (const [name, value] of Object.entries(wanted)) if (value !== null) headers[name] = value;
     const body =
       options.raw !== undefined ? options.raw : options.json !== undefined ? JSON.stringify(options.json) : undefined;
-    const res = await fetch(url, { method, headers, body });
+    const signal = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
+    const res = await fetch(url, { method, headers, body, signal });
     const text = await res.text();
     let parsed: any = null;
     if (text.length > 0) {
