@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SCHEMA_VERSION } from '../../src/storage/sqlite/schema';
 import { openSqliteDriver } from '../../src/storage/sqlite/sqlite.driver';
+import { openSqliteThreadDriver } from '../../src/storage/sqlite/sqlite-thread.driver';
 import type { QueueRef, StorageDriver } from '../../src/storage/storage.contract';
 import { describeStorageContract } from './storage-contract';
 
@@ -12,6 +13,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // A subdirectory that does not exist yet: opening must create it.
 describeStorageContract('sqlite', () => openSqliteDriver(`sqlite:${join(dir, 'data', 'zaqar.db')}`));
+// What the server runs: the same driver in a worker thread, every call crossing the thread boundary.
+describeStorageContract('sqlite on its own thread', () =>
+  openSqliteThreadDriver(`sqlite:${join(dir, 'thread', 'zaqar.db')}`),
+);
 
 describe('sqlite provider', () => {
   const now = Date.now();
@@ -29,22 +34,6 @@ describe('sqlite provider', () => {
     return page.messages.map((m) => m.body);
   }
 
-  it('a resolved post is on disk: it survives closing and reopening the file', async () => {
-    const file = freshFile();
-    const first = await openSqliteDriver(`sqlite:${file}`);
-    await first.queues.create(ref, { kept: 1 }, now);
-    await first.messages.post(ref, 'c', [message('a'), message('b')], now);
-    await first.close();
-
-    const second = await openSqliteDriver(`sqlite:${file}`);
-    try {
-      expect(await second.queues.getMetadata(ref)).toEqual({ kept: 1 });
-      expect(await listAll(second)).toEqual(['a', 'b']);
-    } finally {
-      await second.close();
-    }
-  });
-
   it('a post larger than one multi-row INSERT keeps its order', async () => {
     const driver = await openSqliteDriver(`sqlite:${freshFile()}`);
     try {
@@ -59,27 +48,67 @@ describe('sqlite provider', () => {
     }
   });
 
-  it('two drivers on one file see each other’s writes and never share a claimed message', async () => {
-    const file = freshFile();
-    const one = await openSqliteDriver(`sqlite:${file}`);
-    const two = await openSqliteDriver(`sqlite:${file}`);
-    try {
-      await one.messages.post(
-        ref,
-        'c',
-        Array.from({ length: 10 }, (_, i) => message(i)),
-        now,
-      );
-      const claims = await Promise.all(
-        [one, two, one, two, one].map((d) => d.claims.create(ref, { ttl: 60, grace: 60, limit: 3 }, now)),
-      );
-      const ids = claims.flatMap((c) => c.messages.map((m) => m.id));
-      expect(ids).toHaveLength(10);
-      expect(new Set(ids).size).toBe(10);
-    } finally {
-      await one.close();
-      await two.close();
-    }
+  // What holds for the driver holds for it on its own thread, as the server runs it.
+  describe.each([
+    ['in the calling thread', openSqliteDriver],
+    ['on its own thread', openSqliteThreadDriver],
+  ])('%s', (_where, open) => {
+    it('a resolved post is on disk: it survives closing and reopening the file', async () => {
+      const file = freshFile();
+      const first = await open(`sqlite:${file}`);
+      await first.queues.create(ref, { kept: 1 }, now);
+      await first.messages.post(ref, 'c', [message('a'), message('b')], now);
+      await first.close();
+
+      const second = await open(`sqlite:${file}`);
+      try {
+        expect(await second.queues.getMetadata(ref)).toEqual({ kept: 1 });
+        expect(await listAll(second)).toEqual(['a', 'b']);
+      } finally {
+        await second.close();
+      }
+    });
+
+    it('two drivers on one file see each other’s writes and never share a claimed message', async () => {
+      const file = freshFile();
+      const one = await open(`sqlite:${file}`);
+      const two = await open(`sqlite:${file}`);
+      try {
+        await one.messages.post(
+          ref,
+          'c',
+          Array.from({ length: 10 }, (_, i) => message(i)),
+          now,
+        );
+        const claims = await Promise.all(
+          [one, two, one, two, one].map((d) => d.claims.create(ref, { ttl: 60, grace: 60, limit: 3 }, now)),
+        );
+        const ids = claims.flatMap((c) => c.messages.map((m) => m.id));
+        expect(ids).toHaveLength(10);
+        expect(new Set(ids).size).toBe(10);
+      } finally {
+        await one.close();
+        await two.close();
+      }
+    });
+
+    it('close commits queued writes; afterwards writes are refused and ping answers false', async () => {
+      const file = freshFile();
+      const driver = await open(`sqlite:${file}`);
+      const queued = driver.messages.post(ref, 'c', [message('queued')], now);
+      await driver.close();
+      await expect(queued).resolves.toHaveLength(1);
+      await expect(driver.messages.post(ref, 'c', [message('late')], now)).rejects.toThrow(/closed/);
+      expect(await driver.ping()).toBe(false);
+      await driver.close();
+
+      const reopened = await open(`sqlite:${file}`);
+      try {
+        expect(await listAll(reopened)).toEqual(['queued']);
+      } finally {
+        await reopened.close();
+      }
+    });
   });
 
   it('opening records the schema version and refuses a file from a newer schema', async () => {
@@ -150,24 +179,6 @@ describe('sqlite provider', () => {
     }
   });
 
-  it('close commits queued writes; afterwards writes are refused and ping answers false', async () => {
-    const file = freshFile();
-    const driver = await openSqliteDriver(`sqlite:${file}`);
-    const queued = driver.messages.post(ref, 'c', [message('queued')], now);
-    await driver.close();
-    await expect(queued).resolves.toHaveLength(1);
-    await expect(driver.messages.post(ref, 'c', [message('late')], now)).rejects.toThrow(/closed/);
-    expect(await driver.ping()).toBe(false);
-    await driver.close();
-
-    const reopened = await openSqliteDriver(`sqlite:${file}`);
-    try {
-      expect(await listAll(reopened)).toEqual(['queued']);
-    } finally {
-      await reopened.close();
-    }
-  });
-
   it('a deleted queue leaves no row; the one seq floor keeps a re-created queue above its old seqs', async () => {
     const file = freshFile();
     const driver = await openSqliteDriver(`sqlite:${file}`);
@@ -222,5 +233,35 @@ describe('sqlite provider', () => {
     } finally {
       upgraded.close();
     }
+  });
+
+  describe('on its own thread', () => {
+    it('an error opening the file reaches the caller with its message', async () => {
+      const file = freshFile();
+      await (await openSqliteThreadDriver(`sqlite:${file}`)).close();
+      const raw = new Database(file);
+      raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+      raw.close();
+      await expect(openSqliteThreadDriver(`sqlite:${file}`)).rejects.toThrow(/newer than this build/);
+      await expect(openSqliteThreadDriver('sqlite:')).rejects.toThrow(/names no file/);
+    });
+
+    it('an error inside the thread keeps its name, message and code', async () => {
+      const file = freshFile();
+      const driver = await openSqliteThreadDriver(`sqlite:${file}`);
+      const raw = new Database(file);
+      try {
+        // Another connection holds the write lock past the driver's busy timeout.
+        raw.pragma('busy_timeout = 0');
+        raw.exec('BEGIN IMMEDIATE');
+        const refused = driver.messages.post(ref, 'c', [message('blocked')], now);
+        await expect(refused).rejects.toMatchObject({ name: 'SqliteError', code: 'SQLITE_BUSY' });
+        raw.exec('ROLLBACK');
+        await expect(driver.messages.post(ref, 'c', [message('after')], now)).resolves.toHaveLength(1);
+      } finally {
+        raw.close();
+        await driver.close();
+      }
+    }, 20000);
   });
 });

@@ -1,6 +1,6 @@
 import { DynamicModule, Inject, Injectable, Module, OnModuleDestroy } from '@nestjs/common';
 import { STORAGE_DRIVER, type StorageDriver } from '../storage.contract';
-import { openSqliteDriver } from './sqlite.driver';
+import { openSqliteThreadDriver } from './sqlite-thread.driver';
 
 /** Closes the database when the application shuts down, after what still writes has flushed. */
 @Injectable()
@@ -19,7 +19,7 @@ export class SqliteStorageModule {
   static forRoot(url: string): DynamicModule {
     return {
       module: SqliteStorageModule,
-      providers: [{ provide: STORAGE_DRIVER, useFactory: () => openSqliteDriver(url) }, SqliteDriverCloser],
+      providers: [{ provide: STORAGE_DRIVER, useFactory: () => openSqliteThreadDriver(url) }, SqliteDriverCloser],
       exports: [STORAGE_DRIVER],
     };
   }

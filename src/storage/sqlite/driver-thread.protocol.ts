@@ -1,0 +1,67 @@
+import type { ClaimStore, MessageStore, QueueStore, StorageDriver } from '../storage.contract';
+
+/**
+ * What the server thread and the SQLite thread say to each other (see sqlite-thread.driver.ts).
+ * Values cross by structured clone, which keeps the contract's plain objects, arrays and JSON
+ * bodies as they are.
+ */
+
+/** The methods each store forwards; typed so that a method added to the contract must be listed. */
+export const FORWARDED = {
+  queues: { create: true, getMetadata: true, setMetadata: true, delete: true, list: true, count: true, stats: true },
+  messages: {
+    post: true,
+    list: true,
+    get: true,
+    getMany: true,
+    delete: true,
+    deleteMany: true,
+    pop: true,
+    purge: true,
+  },
+  claims: { create: true, get: true, renew: true, release: true },
+  driver: { sweep: true, ping: true, close: true },
+} satisfies {
+  queues: Record<keyof QueueStore, true>;
+  messages: Record<keyof MessageStore, true>;
+  claims: Record<keyof ClaimStore, true>;
+  driver: Record<Exclude<keyof StorageDriver, 'queues' | 'messages' | 'claims'>, true>;
+};
+
+export type Target = keyof typeof FORWARDED;
+
+export interface Call {
+  id: number;
+  target: Target;
+  method: string;
+  args: unknown[];
+}
+
+/** An error as it crosses: structured clone would keep the message but drop `code` and the name. */
+export interface ErrorShape {
+  name: string;
+  message: string;
+  code?: unknown;
+}
+
+export type Reply = { id: number; value: unknown } | { id: number; error: ErrorShape };
+
+/** The thread's first message: the database is open, or why it could not be. */
+export type Opened = { opened: true } | { opened: false; error: ErrorShape };
+
+export function errorShape(error: unknown): ErrorShape {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return code === undefined
+      ? { name: error.name, message: error.message }
+      : { name: error.name, message: error.message, code };
+  }
+  return { name: 'Error', message: String(error) };
+}
+
+export function errorFromShape(shape: ErrorShape): Error {
+  const error = new Error(shape.message);
+  error.name = shape.name;
+  if (shape.code !== undefined) (error as Error & { code?: unknown }).code = shape.code;
+  return error;
+}

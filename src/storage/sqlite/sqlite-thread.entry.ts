@@ -1,0 +1,37 @@
+/**
+ * The SQLite thread: opens the database named in workerData and runs the calls the server thread
+ * forwards (see sqlite-thread.driver.ts). Calls run in arrival order; writes of one event-loop turn
+ * still share one commit (the driver's group commit), and each answer leaves after its commit.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { StorageDriver } from '../storage.contract';
+import { type Call, errorShape, type Opened, type Reply } from './driver-thread.protocol';
+import { openSqliteDriver } from './sqlite.driver';
+
+const port = parentPort!;
+
+function targetOf(driver: StorageDriver, call: Call): object {
+  return call.target === 'driver' ? driver : driver[call.target];
+}
+
+function serve(driver: StorageDriver): void {
+  port.on('message', (call: Call) => {
+    const target = targetOf(driver, call) as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    target[call.method](...call.args).then(
+      (value) => {
+        port.postMessage({ id: call.id, value } satisfies Reply);
+        // The server thread ends the thread once close has answered; nothing is left to do here.
+        if (call.target === 'driver' && call.method === 'close') port.close();
+      },
+      (error: unknown) => port.postMessage({ id: call.id, error: errorShape(error) } satisfies Reply),
+    );
+  });
+}
+
+openSqliteDriver(workerData as string).then(
+  (driver) => {
+    serve(driver);
+    port.postMessage({ opened: true } satisfies Opened);
+  },
+  (error: unknown) => port.postMessage({ opened: false, error: errorShape(error) } satisfies Opened),
+);
