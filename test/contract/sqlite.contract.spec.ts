@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { SCHEMA_VERSION } from '../../src/storage/sqlite/schema';
 import { openSqliteDriver } from '../../src/storage/sqlite/sqlite.driver';
 import { openSqliteThreadDriver } from '../../src/storage/sqlite/sqlite-thread.driver';
-import type { QueueRef, StorageDriver } from '../../src/storage/storage.contract';
+import type { ClaimOptions, QueueRef, StorageDriver } from '../../src/storage/storage.contract';
 import { describeStorageContract } from './storage-contract';
 
 const dir = mkdtempSync(join(tmpdir(), 'zaqar-sqlite-contract-'));
@@ -244,6 +244,19 @@ describe('sqlite provider', () => {
       raw.close();
       await expect(openSqliteThreadDriver(`sqlite:${file}`)).rejects.toThrow(/newer than this build/);
       await expect(openSqliteThreadDriver('sqlite:')).rejects.toThrow(/names no file/);
+    });
+
+    it('a call that throws before it returns a promise fails alone; the thread goes on serving', async () => {
+      const driver = await openSqliteThreadDriver(`sqlite:${freshFile()}`);
+      try {
+        // No options at all: the store reads options.limit before it queues anything.
+        const broken = driver.claims.create(ref, undefined as unknown as ClaimOptions, now);
+        await expect(broken).rejects.toMatchObject({ name: 'TypeError' });
+        await expect(driver.messages.post(ref, 'c', [message('after')], now)).resolves.toHaveLength(1);
+        expect(await driver.ping()).toBe(true);
+      } finally {
+        await driver.close();
+      }
     });
 
     it('an error inside the thread keeps its name, message and code', async () => {

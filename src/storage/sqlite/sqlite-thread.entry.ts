@@ -17,14 +17,18 @@ function targetOf(driver: StorageDriver, call: Call): object {
 function serve(driver: StorageDriver): void {
   port.on('message', (call: Call) => {
     const target = targetOf(driver, call) as Record<string, (...args: unknown[]) => Promise<unknown>>;
-    target[call.method](...call.args).then(
-      (value) => {
-        port.postMessage({ id: call.id, value } satisfies Reply);
-        // The server thread ends the thread once close has answered; nothing is left to do here.
-        if (call.target === 'driver' && call.method === 'close') port.close();
-      },
-      (error: unknown) => port.postMessage({ id: call.id, error: errorShape(error) } satisfies Reply),
-    );
+    // Started inside a promise: a method that throws before it returns one must fail its call, not
+    // end the thread (an uncaught exception here would take every later call with it).
+    Promise.resolve(call.args)
+      .then((args) => target[call.method](...args))
+      .then(
+        (value) => {
+          port.postMessage({ id: call.id, value } satisfies Reply);
+          // The server thread ends the thread once close has answered; nothing is left to do here.
+          if (call.target === 'driver' && call.method === 'close') port.close();
+        },
+        (error: unknown) => port.postMessage({ id: call.id, error: errorShape(error) } satisfies Reply),
+      );
   });
 }
 
