@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SCHEMA_VERSION } from '../../src/storage/sqlite/schema';
 import { openSqliteDriver } from '../../src/storage/sqlite/sqlite.driver';
-import { openSqliteThreadDriver } from '../../src/storage/sqlite/sqlite-thread.driver';
+import {
+  openSqliteThreadDriver,
+  SqliteThreadDriver,
+  startSqliteThread,
+} from '../../src/storage/sqlite/sqlite-thread.driver';
 import type { ClaimOptions, QueueRef, StorageDriver } from '../../src/storage/storage.contract';
 import { describeStorageContract } from './storage-contract';
 
@@ -257,6 +261,21 @@ describe('sqlite provider', () => {
       } finally {
         await driver.close();
       }
+    });
+
+    it('when the thread dies, every call waiting and every later one fails, and ping answers false', async () => {
+      const worker = await startSqliteThread(`sqlite:${freshFile()}`);
+      const driver = new SqliteThreadDriver(worker);
+      await driver.messages.post(ref, 'c', [message('before')], now);
+      const inFlight = Array.from({ length: 200 }, (_, i) => driver.messages.post(ref, 'c', [message(i)], now));
+      await worker.terminate();
+      const outcomes = await Promise.allSettled(inFlight);
+      const failed = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+      expect(failed.length).toBeGreaterThan(0);
+      for (const f of failed) expect(String(f.reason)).toMatch(/SQLite thread exited/);
+      await expect(driver.messages.post(ref, 'c', [message('after')], now)).rejects.toThrow(/SQLite thread exited/);
+      expect(await driver.ping()).toBe(false);
+      await driver.close();
     });
 
     it('an error inside the thread keeps its name, message and code', async () => {

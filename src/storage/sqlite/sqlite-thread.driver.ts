@@ -2,7 +2,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { StorageDriver } from '../storage.contract';
-import { type Call, errorFromShape, FORWARDED, type Opened, type Reply, type Target } from './driver-thread.protocol';
+import {
+  type Call,
+  errorFromShape,
+  FORWARDED,
+  type Opened,
+  type Reply,
+  type Store,
+  type Target,
+} from './driver-thread.protocol';
 import { ClosedError } from './group-commit';
 
 /**
@@ -14,6 +22,11 @@ import { ClosedError } from './group-commit';
  * promise resolves after its commit.
  */
 export async function openSqliteThreadDriver(url: string): Promise<StorageDriver> {
+  return new SqliteThreadDriver(await startSqliteThread(url));
+}
+
+/** Starts the thread and waits until it has opened the database; fails with its error if it could not. */
+export async function startSqliteThread(url: string): Promise<Worker> {
   const entry = threadEntry();
   const worker = new Worker(entry.file, { workerData: url, execArgv: entry.execArgv });
   const opened = await new Promise<Opened>((resolve, reject) => {
@@ -30,7 +43,7 @@ export async function openSqliteThreadDriver(url: string): Promise<StorageDriver
     await worker.terminate();
     throw errorFromShape(opened.error);
   }
-  return new SqliteThreadDriver(worker);
+  return worker;
 }
 
 /**
@@ -51,7 +64,8 @@ interface PendingCall {
   reject(error: unknown): void;
 }
 
-class SqliteThreadDriver implements StorageDriver {
+/** Forwards every call to a started thread (see startSqliteThread). */
+export class SqliteThreadDriver implements StorageDriver {
   readonly queues = this.forwarder('queues') as unknown as StorageDriver['queues'];
   readonly messages = this.forwarder('messages') as unknown as StorageDriver['messages'];
   readonly claims = this.forwarder('claims') as unknown as StorageDriver['claims'];
@@ -91,10 +105,10 @@ class SqliteThreadDriver implements StorageDriver {
     return this.closing;
   }
 
-  private forwarder(target: Target): Record<string, (...args: unknown[]) => Promise<unknown>> {
+  private forwarder(store: Store): Record<string, (...args: unknown[]) => Promise<unknown>> {
     const methods: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
-    for (const method of Object.keys(FORWARDED[target])) {
-      methods[method] = (...args) => this.call(target, method, args);
+    for (const method of Object.keys(FORWARDED[store])) {
+      methods[method] = (...args) => this.call(store, method, args);
     }
     return methods;
   }
