@@ -241,6 +241,51 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
         expect((await driver.messages.get(ref, ids[0], T0))?.body).toEqual(bodies[0]);
       });
 
+      it('bodies and client ids holding quotes, backslashes, commas and braces round-trip, also batched together', async () => {
+        const ref = newQueue();
+        const awkward = ['a "quoted" word', 'back\\slash \\"', '{1,2}', '[3, 4]', ', ', 'NULL', '\u0000 nul', '"'];
+        const clientIds = ['client "one"', 'client \\two\\', 'client {3},', 'NULL'];
+        await Promise.all(clientIds.map((clientId) => post(ref, [...awkward, { clientId }], { clientId })));
+        const posted = clientIds.flatMap((clientId) => [...awkward, { clientId }].map((body) => ({ clientId, body })));
+        expect(bodiesOf(await everything(ref, T0))).toEqual(posted.map((m) => m.body));
+        // with echo off, a reader with one of these client ids sees every message but its own
+        for (const clientId of clientIds) {
+          const seen = bodiesOf((await list(ref, T0, { clientId, limit: 100 })).messages);
+          expect(seen).toEqual(posted.filter((m) => m.clientId !== clientId).map((m) => m.body));
+        }
+      });
+
+      it('each message of a batch keeps its own ttl and delay', async () => {
+        const ref = newQueue();
+        await Promise.all([
+          driver.messages.post(
+            ref,
+            PRODUCER,
+            [
+              { body: 'short', ttl: 60, delay: 0 },
+              { body: 'long', ttl: 1_209_600, delay: 0 },
+              { body: 'later', ttl: 3600, delay: 900 },
+            ],
+            T0,
+          ),
+          post(ref, ['plain'], { ttl: 120, now: T0 + 1_000 }),
+        ]);
+        const all = await everything(ref, T0 + 1_000);
+        expect(all.map((m) => [m.body, m.ttl, m.created])).toEqual([
+          ['short', 60, T0],
+          ['long', 1_209_600, T0],
+          ['later', 3600, T0],
+          ['plain', 120, T0 + 1_000],
+        ]);
+        const at = async (now: number) => bodiesOf((await list(ref, now, { echo: true })).messages);
+        expect(await at(T0 + 59_999)).toEqual(['short', 'long', 'plain']);
+        expect(await at(T0 + 60_000)).toEqual(['long', 'plain']);
+        expect(await at(T0 + 899_999)).toEqual(['long']);
+        expect(await at(T0 + 900_000)).toEqual(['long', 'later']);
+        expect(await at(T0 + 1_209_599_999)).toEqual(['long']);
+        expect(await at(T0 + 1_209_600_000)).toEqual([]);
+      });
+
       it('messages keep FIFO order across posts, and markers page through them without gaps or repeats', async () => {
         const ref = newQueue();
         const expected: number[] = [];

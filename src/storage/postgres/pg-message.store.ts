@@ -11,8 +11,8 @@ import type {
 import { newTimeOrderedId } from '../time-ordered-id';
 import { GroupCommit } from './pg-group-commit';
 import { headSql, pickFreeSql, QueueHeads } from './pg-queue-heads';
+import { encodePost, joinPosts, PostParams } from './pg-post-params';
 import {
-  bodyToJson,
   FIRST_SEQ,
   HeadRow,
   isDataError,
@@ -28,9 +28,8 @@ import {
 
 interface PendingPost {
   ref: QueueRef;
-  clientId: string;
-  messages: NewMessage[];
-  ids: string[];
+  params: PostParams;
+  count: number;
   now: number;
 }
 
@@ -56,7 +55,8 @@ const MAX_MESSAGES_PER_FLUSH = 1000;
  * One statement, hence one transaction: bump the queue's counter by $4 (creating the queue row if
  * needed) and insert the whole batch numbered from it. The counter row stays locked until commit,
  * so a later batch of this queue can only take its numbers after this one is visible: a reader
- * paging by sequence never skips a message that commits late.
+ * paging by sequence never skips a message that commits late. The batch comes as parallel arrays
+ * and one JSON array of bodies (see pg-post-params).
  */
 const POST_SQL = `
 WITH q AS (
@@ -66,9 +66,11 @@ WITH q AS (
   RETURNING q.last_seq
 )
 INSERT INTO messages (project, queue, seq, id, client_id, body, ttl, created, expires, delay_until)
-SELECT $1, $2, q.last_seq - $4 + m.ord, m.id, m.client_id, m.body, m.ttl, m.created, m.expires, m.delay_until
-FROM q, unnest($5::uuid[], $6::text[], $7::json[], $8::int[], $9::bigint[], $10::bigint[], $11::bigint[])
-  WITH ORDINALITY AS m(id, client_id, body, ttl, created, expires, delay_until, ord)`;
+SELECT $1, $2, q.last_seq - $4 + m.ord, m.id, m.client_id, m.body, m.ttl, m.created,
+       m.created + m.ttl::bigint * 1000, m.created + m.delay::bigint * 1000
+FROM q, ROWS FROM (unnest($5::uuid[]), unnest($6::text[]), json_array_elements($7::json),
+                   unnest($8::int[]), unnest($9::int[]), unnest($10::bigint[]))
+  WITH ORDINALITY AS m(id, client_id, body, ttl, delay, created, ord)`;
 
 /**
  * Without a marker the scan starts at the queue's known head ($4 is then the hint), and the
@@ -182,7 +184,8 @@ export class PgMessageStore implements MessageStore {
     if (this.closed) throw new PostgresDriverClosed();
     if (messages.length === 0) return [];
     const ids = messages.map(() => newTimeOrderedId());
-    await this.posts.submit(queueKey(ref), { ref, clientId, messages, ids, now }, messages.length);
+    const params = encodePost(ids, clientId, messages, now);
+    await this.posts.submit(queueKey(ref), { ref, params, count: ids.length, now }, ids.length);
     return ids;
   }
 
@@ -363,29 +366,13 @@ export class PgMessageStore implements MessageStore {
 
   private async insert(batch: PendingPost[]): Promise<void> {
     const { project, queue } = batch[0].ref;
-    const ids: string[] = [];
-    const clientIds: string[] = [];
-    const bodies: string[] = [];
-    const ttls: number[] = [];
-    const created: number[] = [];
-    const expires: number[] = [];
-    const delayUntil: number[] = [];
-    for (const post of batch) {
-      post.messages.forEach((message, i) => {
-        ids.push(post.ids[i]);
-        clientIds.push(post.clientId);
-        bodies.push(bodyToJson(message.body));
-        ttls.push(message.ttl);
-        created.push(post.now);
-        expires.push(post.now + message.ttl * 1000);
-        delayUntil.push(post.now + message.delay * 1000);
-      });
-    }
+    let count = 0;
+    for (const post of batch) count += post.count;
     await this.pool.query({
       name: 'zaqar-msg-post',
       text: POST_SQL,
-      values: [project, queue, batch[0].now, ids.length, ids, clientIds, bodies, ttls, created, expires, delayUntil],
+      values: [project, queue, batch[0].now, count, ...joinPosts(batch.map((post) => post.params))],
     });
-    this.inserted(ids.length);
+    this.inserted(count);
   }
 }
