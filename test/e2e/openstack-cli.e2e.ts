@@ -22,11 +22,7 @@ describeWithKeystone('the openstack CLI against our server through the Keystone 
     backend = await sqliteBackend();
     server = await startServer({ storageUrl: backend.url, env: { AUTH_STRATEGY: 'keystone', ...keystone.env() } });
     const api = new KeystoneApi(keystone.authUrl);
-    const admin = await keystone.token('admin');
-    const { service } = await api.call('POST', '/services', admin, { service: { type: 'messaging', name: 'zaqar' } });
-    await api.call('POST', '/endpoints', admin, {
-      endpoint: { service_id: service.id, interface: 'public', region_id: 'RegionOne', url: server.url },
-    });
+    await api.addService(await keystone.token('admin'), 'messaging', 'zaqar', server.url);
     env = {
       ...process.env,
       OS_AUTH_URL: keystone.authUrl,

@@ -32,6 +32,14 @@ export class KeystoneApi {
     await this.send('DELETE', '/auth/tokens', adminToken, undefined, { 'X-Subject-Token': token });
   }
 
+  /** Names `url` in the catalog as the public RegionOne endpoint of a new service of `type`. */
+  async addService(adminToken: string, type: string, name: string, url: string): Promise<void> {
+    const { service } = await this.call('POST', '/services', adminToken, { service: { type, name } });
+    await this.call('POST', '/endpoints', adminToken, {
+      endpoint: { service_id: service.id, interface: 'public', region_id: 'RegionOne', url },
+    });
+  }
+
   async call(method: string, path: string, token: string, body?: unknown): Promise<any> {
     const res = await this.send(method, path, token, body);
     const text = await res.text();

@@ -1,0 +1,100 @@
+import { BACKENDS, TestBackend } from '../support/backends';
+import { describeWithKeystone, KeystoneApi, KeystoneFixture, startKeystone } from '../support/keystone';
+import { startServer, StartedServer } from '../support/server';
+import { runTempest, TempestOutcome, tempestMissing } from '../support/tempest';
+
+/** Zaqar's own API tests for queues, messages and claims (positive and negative). */
+const MODULES = [
+  'test_queues',
+  'test_queues_negative',
+  'test_messages',
+  'test_messages_negative',
+  'test_claims',
+  'test_claims_negative',
+].map((name) => `zaqar_tempest_plugin.tests.v2.${name}`);
+
+/**
+ * Tests left out, each for a reason that is not ours to fix here:
+ * - the two queue listings check the `next` link's href against JSON Schema's `uri` format, which
+ *   python3-rfc3987 (installed with Tempest) only grants to absolute URIs. Zaqar 15 answers the same
+ *   relative href and fails both the same way (checked with this harness), and python-zaqarclient
+ *   needs it relative: it follows a link by appending it to its endpoint;
+ * - purging a queue lists and creates subscriptions, which this server does not have yet.
+ */
+const EXCLUDED = ['test_list_queues[', 'test_list_queues_with_count[', 'test_purge_queue['].map(
+  (test) => `zaqar_tempest_plugin.tests.v2.test_queues.TestManageQueue.${test}`,
+);
+
+/** The fixture's projects, one per back end. */
+const PROJECTS = ['alpha', 'beta'] as const;
+
+const tempestNeeded = tempestMissing();
+const describeWithTempest =
+  tempestNeeded && process.env.CI !== 'true'
+    ? (name: string, body: () => void) => describe.skip(`${name} (skipped: ${tempestNeeded})`, body)
+    : describeWithKeystone;
+
+/**
+ * Zaqar's Tempest plugin, unchanged, against our server on every back end at once: a real Keystone,
+ * our server validating its tokens, and the catalog naming each server as a messaging service of its
+ * own type. Runs take two and a half minutes, most of it a dead-letter test sleeping for claims to
+ * expire, so the back ends run side by side.
+ */
+describeWithTempest("Zaqar's Tempest plugin (queues, messages, claims) against our server", () => {
+  let keystone: KeystoneFixture;
+  const backends: TestBackend[] = [];
+  const servers: StartedServer[] = [];
+  let outcomes: Map<string, TempestOutcome>;
+
+  beforeAll(async () => {
+    if (tempestNeeded) throw new Error(`cannot run Tempest: ${tempestNeeded}`);
+    keystone = await startKeystone();
+    const api = new KeystoneApi(keystone.authUrl);
+    const admin = await keystone.token('admin');
+    const runs = BACKENDS.map(async ([name, makeBackend], i) => {
+      const backend = await makeBackend();
+      backends.push(backend);
+      const server = await startServer({
+        storageUrl: backend.url,
+        env: { AUTH_STRATEGY: 'keystone', ...keystone.env() },
+      });
+      servers.push(server);
+      const catalogType = `messaging-${name}`;
+      await api.addService(admin, catalogType, name, server.url);
+      const outcome = await runTempest({
+        authUrl: keystone.authUrl,
+        // a project of its own per back end
+        account: {
+          username: `${PROJECTS[i]}-member`,
+          password: keystone.userPassword,
+          projectName: PROJECTS[i],
+          userDomainName: 'Default',
+          projectDomainName: 'Default',
+        },
+        catalogType,
+        modules: MODULES,
+        exclude: EXCLUDED,
+      });
+      return [name, outcome] as const;
+    });
+    outcomes = new Map(await Promise.all(runs));
+  }, 900_000);
+
+  afterAll(async () => {
+    await Promise.all(servers.map((server) => server.kill()));
+    await Promise.all(backends.map((backend) => backend.drop()));
+    await keystone?.stop();
+  });
+
+  describe.each(BACKENDS.map(([name]) => name))('on %s', (name) => {
+    it('every selected test passes', () => {
+      const outcome = outcomes.get(name)!;
+      const report = outcome.ok ? '' : outcome.output.slice(-20_000);
+      expect({ failed: outcome.failed, report }).toEqual({ failed: [], report: '' });
+      expect(outcome.ran).toBe(outcome.selected.length);
+      // the plugin's v2 queue, message and claim tests, less the three left out
+      expect(outcome.selected.length).toBeGreaterThanOrEqual(100);
+      expect(EXCLUDED.every((id) => !outcome.selected.some((selected) => selected.startsWith(id)))).toBe(true);
+    });
+  });
+});
