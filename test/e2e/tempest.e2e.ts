@@ -28,73 +28,72 @@ const EXCLUDED = ['test_list_queues[', 'test_list_queues_with_count[', 'test_pur
 /** The fixture's projects, one per back end. */
 const PROJECTS = ['alpha', 'beta'] as const;
 
-const tempestNeeded = tempestMissing();
-const describeWithTempest =
-  tempestNeeded && process.env.CI !== 'true'
-    ? (name: string, body: () => void) => describe.skip(`${name} (skipped: ${tempestNeeded})`, body)
-    : describeWithKeystone;
-
 /**
  * Zaqar's Tempest plugin, unchanged, against our server on every back end at once: a real Keystone,
  * our server validating its tokens, and the catalog naming each server as a messaging service of its
  * own type. Runs take two and a half minutes, most of it a dead-letter test sleeping for claims to
  * expire, so the back ends run side by side.
  */
-describeWithTempest("Zaqar's Tempest plugin (queues, messages, claims) against our server", () => {
-  let keystone: KeystoneFixture;
-  const backends: TestBackend[] = [];
-  const servers: StartedServer[] = [];
-  let outcomes: Map<string, TempestOutcome>;
+describeWithKeystone(
+  "Zaqar's Tempest plugin (queues, messages, claims) against our server",
+  () => {
+    let keystone: KeystoneFixture;
+    const backends: TestBackend[] = [];
+    const servers: StartedServer[] = [];
+    let outcomes: Map<string, TempestOutcome>;
 
-  beforeAll(async () => {
-    if (tempestNeeded) throw new Error(`cannot run Tempest: ${tempestNeeded}`);
-    keystone = await startKeystone();
-    const api = new KeystoneApi(keystone.authUrl);
-    const admin = await keystone.token('admin');
-    const runs = BACKENDS.map(async ([name, makeBackend], i) => {
-      const backend = await makeBackend();
-      backends.push(backend);
-      const server = await startServer({
-        storageUrl: backend.url,
-        env: { AUTH_STRATEGY: 'keystone', ...keystone.env() },
+    beforeAll(async () => {
+      const missing = tempestMissing();
+      if (missing) throw new Error(`cannot run Tempest: ${missing}`);
+      keystone = await startKeystone();
+      const api = new KeystoneApi(keystone.authUrl);
+      const admin = await keystone.token('admin');
+      const runs = BACKENDS.map(async ([name, makeBackend], i) => {
+        const backend = await makeBackend();
+        backends.push(backend);
+        const server = await startServer({
+          storageUrl: backend.url,
+          env: { AUTH_STRATEGY: 'keystone', ...keystone.env() },
+        });
+        servers.push(server);
+        const catalogType = `messaging-${name}`;
+        await api.addService(admin, catalogType, name, server.url);
+        const outcome = await runTempest({
+          authUrl: keystone.authUrl,
+          // a project of its own per back end
+          account: {
+            username: `${PROJECTS[i]}-member`,
+            password: keystone.userPassword,
+            projectName: PROJECTS[i],
+            userDomainName: 'Default',
+            projectDomainName: 'Default',
+          },
+          catalogType,
+          modules: MODULES,
+          exclude: EXCLUDED,
+        });
+        return [name, outcome] as const;
       });
-      servers.push(server);
-      const catalogType = `messaging-${name}`;
-      await api.addService(admin, catalogType, name, server.url);
-      const outcome = await runTempest({
-        authUrl: keystone.authUrl,
-        // a project of its own per back end
-        account: {
-          username: `${PROJECTS[i]}-member`,
-          password: keystone.userPassword,
-          projectName: PROJECTS[i],
-          userDomainName: 'Default',
-          projectDomainName: 'Default',
-        },
-        catalogType,
-        modules: MODULES,
-        exclude: EXCLUDED,
+      outcomes = new Map(await Promise.all(runs));
+    }, 900_000);
+
+    afterAll(async () => {
+      await Promise.all(servers.map((server) => server.kill()));
+      await Promise.all(backends.map((backend) => backend.drop()));
+      await keystone?.stop();
+    });
+
+    describe.each(BACKENDS.map(([name]) => name))('on %s', (name) => {
+      it('every selected test passes', () => {
+        const outcome = outcomes.get(name)!;
+        const report = outcome.ok ? '' : outcome.output.slice(-20_000);
+        expect({ failed: outcome.failed, report }).toEqual({ failed: [], report: '' });
+        expect(outcome.ran).toBe(outcome.selected.length);
+        // the plugin's v2 queue, message and claim tests, less the three left out
+        expect(outcome.selected.length).toBeGreaterThanOrEqual(100);
+        expect(EXCLUDED.every((id) => !outcome.selected.some((selected) => selected.startsWith(id)))).toBe(true);
       });
-      return [name, outcome] as const;
     });
-    outcomes = new Map(await Promise.all(runs));
-  }, 900_000);
-
-  afterAll(async () => {
-    await Promise.all(servers.map((server) => server.kill()));
-    await Promise.all(backends.map((backend) => backend.drop()));
-    await keystone?.stop();
-  });
-
-  describe.each(BACKENDS.map(([name]) => name))('on %s', (name) => {
-    it('every selected test passes', () => {
-      const outcome = outcomes.get(name)!;
-      const report = outcome.ok ? '' : outcome.output.slice(-20_000);
-      expect({ failed: outcome.failed, report }).toEqual({ failed: [], report: '' });
-      expect(outcome.ran).toBe(outcome.selected.length);
-      // the plugin's v2 queue, message and claim tests, less the three left out
-      expect(outcome.selected.length).toBeGreaterThanOrEqual(100);
-      expect(EXCLUDED.every((id) => !outcome.selected.some((selected) => selected.startsWith(id)))).toBe(true);
-    });
-  });
-});
+  },
+  tempestMissing,
+);

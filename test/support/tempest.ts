@@ -42,7 +42,7 @@ export interface TempestRun {
 }
 
 export interface TempestOutcome {
-  /** Ids of the tests that were run. */
+  /** Ids of the tests chosen to run: those of the modules, less the excluded. */
   selected: string[];
   /** Ids of the tests that failed or errored, class set-ups included. */
   failed: string[];

@@ -32,11 +32,16 @@ export function keystoneMissing(): string | null {
 }
 
 /**
- * `describe` for suites that need a real Keystone. Off CI a machine without Keystone skips them
- * with a note; on CI (CI=true) nothing is skipped: startKeystone throws and the suite fails.
+ * `describe` for suites that need a real Keystone, and whatever else `alsoMissing` checks. Off CI a
+ * machine without them skips the suite with a note; on CI (CI=true) nothing is skipped: the suite's
+ * set-up throws (startKeystone does) and the suite fails.
  */
-export function describeWithKeystone(name: string, body: () => void): void {
-  const missing = keystoneMissing();
+export function describeWithKeystone(
+  name: string,
+  body: () => void,
+  alsoMissing: () => string | null = () => null,
+): void {
+  const missing = keystoneMissing() ?? alsoMissing();
   if (missing && process.env.CI !== 'true') {
     describe.skip(`${name} (skipped: ${missing})`, body);
   } else {
