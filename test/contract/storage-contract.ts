@@ -495,6 +495,28 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
         expect(bodiesOf(await everything(ref, T0))).toEqual(['before', 'after']);
       });
 
+      it('posts with different clocks committed together each keep their own created, expiry and delay', async () => {
+        const ref = newQueue();
+        // the first post goes out alone; the two behind it share the next commit
+        await Promise.all([
+          post(ref, ['leader'], { ttl: 3600 }),
+          post(ref, ['early'], { ttl: 60, delay: 10, now: T0 }),
+          post(ref, ['late'], { ttl: 60, delay: 10, now: T0 + 5_000 }),
+        ]);
+        const all = await everything(ref, T0 + 5_000);
+        expect(all.map((m) => [m.body, m.created])).toEqual([
+          ['leader', T0],
+          ['early', T0],
+          ['late', T0 + 5_000],
+        ]);
+        const at = async (now: number) => bodiesOf((await list(ref, now, { echo: true })).messages);
+        expect(await at(T0 + 9_999)).toEqual(['leader']);
+        expect(await at(T0 + 10_000)).toEqual(['leader', 'early']);
+        expect(await at(T0 + 15_000)).toEqual(['leader', 'early', 'late']);
+        expect(await at(T0 + 60_000)).toEqual(['leader', 'late']);
+        expect(await at(T0 + 65_000)).toEqual(['leader']);
+      });
+
       it('many posts in one burst all land, in order', async () => {
         const ref = newQueue();
         const bodies = Array.from({ length: 2500 }, (_, i) => i);
