@@ -8,6 +8,7 @@ import type {
   QueueRef,
 } from '../storage.contract';
 import { newTimeOrderedId } from '../time-ordered-id';
+import { boundLimit } from './bound-limit';
 import type { GroupCommit } from './group-commit';
 import { MESSAGE_COLUMNS, messageColumns, type MessageRow, toMessageRecord, toRecordsBySeq } from './message-row';
 import { prepareQueueCounters, type QueueCounters } from './queue-counters';
@@ -92,12 +93,12 @@ export class SqliteClaimStore implements ClaimStore {
     this.claimFirst = db.prepare(
       `UPDATE messages SET ${HOLD}, claim_count = claim_count + 1
         WHERE project = @project AND queue = @queue AND seq IN (
-          SELECT seq FROM messages INDEXED BY messages_queue_seq WHERE ${CLAIMABLE} ORDER BY seq LIMIT @limit)
+          SELECT seq FROM messages INDEXED BY messages_queue_seq WHERE ${CLAIMABLE} ORDER BY seq LIMIT ${boundLimit('@limit')})
         RETURNING ${HELD_COLUMNS}`,
     );
     this.candidates = db.prepare(
       `SELECT seq, ttl, claim_count FROM messages INDEXED BY messages_queue_seq
-        WHERE ${CLAIMABLE} ORDER BY seq LIMIT @limit`,
+        WHERE ${CLAIMABLE} ORDER BY seq LIMIT ${boundLimit('@limit')}`,
     );
     this.claimSeqs = db.prepare(
       `UPDATE messages SET ${HOLD}, claim_count = claim_count + 1

@@ -9,6 +9,7 @@ import type {
   QueueRef,
 } from '../storage.contract';
 import { newTimeOrderedId } from '../time-ordered-id';
+import { boundLimit } from './bound-limit';
 import type { GroupCommit } from './group-commit';
 import { MESSAGE_COLUMNS, type MessageRow, parseMessageMarker, toMessageRecord, toRecordsBySeq } from './message-row';
 import { prepareQueueCounters, type QueueCounters } from './queue-counters';
@@ -57,7 +58,7 @@ export class SqliteMessageStore implements MessageStore {
           AND (@echo OR client_id <> @clientId)
           AND (@includeClaimed OR claim_id IS NULL OR claim_expires <= @now)
           AND (@includeDelayed OR delay_until <= @now)
-        ORDER BY seq LIMIT @limit`,
+        ORDER BY seq LIMIT ${boundLimit('@limit')}`,
     );
     this.getOne = db.prepare(
       `SELECT ${MESSAGE_COLUMNS} FROM messages INDEXED BY messages_queue_id
@@ -99,7 +100,7 @@ export class SqliteMessageStore implements MessageStore {
           SELECT seq FROM messages INDEXED BY messages_queue_seq
            WHERE project = @project AND queue = @queue AND expires > @now AND delay_until <= @now
              AND (claim_id IS NULL OR claim_expires <= @now)
-           ORDER BY seq LIMIT @limit)
+           ORDER BY seq LIMIT ${boundLimit('@limit')})
         RETURNING ${MESSAGE_COLUMNS}`,
     );
     this.purgeMessages = db.prepare('DELETE FROM messages WHERE project = ? AND queue = ?');

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Metadata, QueueListing, QueueListOptions, QueueRef, QueueStats, QueueStore } from '../storage.contract';
+import { boundLimit } from './bound-limit';
 import type { GroupCommit } from './group-commit';
 import { MESSAGE_COLUMNS, type MessageRow, toMessageRecord } from './message-row';
 import { FIRST_SEQ } from './queue-counters';
@@ -42,9 +43,11 @@ export class SqliteQueueStore implements QueueStore {
     this.deleteQueue = db.prepare('DELETE FROM queues WHERE project = ? AND name = ?');
     this.deleteMessages = db.prepare('DELETE FROM messages WHERE project = ? AND queue = ?');
     this.deleteClaims = db.prepare('DELETE FROM claims WHERE project = ? AND queue = ?');
-    this.listNames = db.prepare('SELECT name FROM queues WHERE project = ? AND name > ? ORDER BY name LIMIT ?');
+    this.listNames = db.prepare(
+      `SELECT name FROM queues WHERE project = ? AND name > ? ORDER BY name LIMIT ${boundLimit()}`,
+    );
     this.listDetailed = db.prepare(
-      'SELECT name, metadata FROM queues WHERE project = ? AND name > ? ORDER BY name LIMIT ?',
+      `SELECT name, metadata FROM queues WHERE project = ? AND name > ? ORDER BY name LIMIT ${boundLimit()}`,
     );
     this.countQueues = db.prepare('SELECT count(*) FROM queues WHERE project = ?').pluck();
     // Stats never count the whole queue (Zaqar's slow path): the row count is kept with the writes,

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ClaimStore, MessageStore, QueueStore, StorageDriver, SweepResult } from '../storage.contract';
+import { boundLimit } from './bound-limit';
 import { GroupCommit, type Transact } from './group-commit';
 import { prepareQueueCounters, type QueueCounters } from './queue-counters';
 import { applySchema } from './schema';
@@ -80,19 +81,19 @@ class SqliteDriver implements StorageDriver {
     this.claims = new SqliteClaimStore(db, this.writes);
     this.counters = prepareQueueCounters(db);
     this.queuesFrom = db.prepare(
-      'SELECT project, name FROM queues WHERE (project, name) >= (?, ?) ORDER BY project, name LIMIT ?',
+      `SELECT project, name FROM queues WHERE (project, name) >= (?, ?) ORDER BY project, name LIMIT ${boundLimit()}`,
     );
     this.queuesAfter = db.prepare(
-      'SELECT project, name FROM queues WHERE (project, name) > (?, ?) ORDER BY project, name LIMIT ?',
+      `SELECT project, name FROM queues WHERE (project, name) > (?, ?) ORDER BY project, name LIMIT ${boundLimit()}`,
     );
     this.sweepQueue = db.prepare(
       `DELETE FROM messages WHERE rowid IN (
          SELECT rowid FROM messages INDEXED BY messages_queue_expires
-          WHERE project = ? AND queue = ? AND expires <= ? LIMIT ?)`,
+          WHERE project = ? AND queue = ? AND expires <= ? LIMIT ${boundLimit()})`,
     );
     this.sweepClaims = db.prepare(
       `DELETE FROM claims WHERE (project, queue, id) IN
-         (SELECT project, queue, id FROM claims WHERE expires <= ? LIMIT ?)`,
+         (SELECT project, queue, id FROM claims WHERE expires <= ? LIMIT ${boundLimit()})`,
     );
     this.selectOne = db.prepare('SELECT 1').pluck();
   }
