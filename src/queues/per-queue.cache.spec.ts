@@ -41,4 +41,34 @@ describe('per-queue cache', () => {
     await new Promise((resolve) => setTimeout(resolve, 40));
     expect(await cache.get(ref, loader.load)).toBe(2);
   });
+
+  it('shares one load among callers that miss together', async () => {
+    const cache = new PerQueueCache<number>(60_000);
+    const loader = counter();
+    const values = await Promise.all([1, 2, 3].map(() => cache.get(ref, loader.load)));
+    expect(values).toEqual([1, 1, 1]);
+    expect(loader.calls()).toBe(1);
+  });
+
+  it('does not keep a value whose load was under way when the queue was forgotten', async () => {
+    const cache = new PerQueueCache<string>(60_000);
+    let finishOld!: (value: string) => void;
+    const old = cache.get(ref, () => new Promise<string>((resolve) => (finishOld = resolve)));
+    cache.forget(ref);
+    const fresh = cache.get(ref, async () => 'after the write');
+    finishOld('before the write');
+    expect(await old).toBe('before the write');
+    expect(await fresh).toBe('after the write');
+    expect(await cache.get(ref, async () => 'reloaded')).toBe('after the write');
+  });
+
+  it('does not keep a failed load: its callers all see the error, and the next caller loads again', async () => {
+    const cache = new PerQueueCache<number>(60_000);
+    let fail!: (error: Error) => void;
+    const load = () => new Promise<number>((_resolve, reject) => (fail = reject));
+    const both = Promise.allSettled([cache.get(ref, load), cache.get(ref, load)]);
+    fail(new Error('database down'));
+    expect((await both).map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);
+    expect(await cache.get(ref, async () => 7)).toBe(7);
+  });
 });
