@@ -4,15 +4,23 @@ import type { Pool } from 'pg';
 /** Rows written before the first ANALYZE, and the share of the table that triggers the next. */
 const ANALYZE_BASE_ROWS = 500;
 const ANALYZE_SCALE = 0.2;
+/** ANALYZEs from one process start at least this far apart (autovacuum's naptime is a minute). */
+const ANALYZE_EVERY_MS = 10_000;
 /** Sweeps vacuum the churning tables at most this often. */
 const VACUUM_EVERY_MS = 60_000;
 
 /**
  * Whether enough rows were written since the last ANALYZE (which counted `rowsAtLastAnalyze`) for
- * the planner's picture of the table to be stale. The same rule autovacuum's autoanalyze follows.
+ * the planner's picture of the table to be stale: the same rule autovacuum's autoanalyze follows,
+ * and, like autovacuum (which looks once a minute), not more often than every ANALYZE_EVERY_MS.
+ * Without that pause a queue filling fast from empty was analyzed more than once a second (21
+ * ANALYZEs in one 15 s post10 run of the benchmark), each one sampling the whole table.
  */
-export function analyzeDue(rowsWritten: number, rowsAtLastAnalyze: number): boolean {
-  return rowsWritten >= ANALYZE_BASE_ROWS + ANALYZE_SCALE * Math.max(0, rowsAtLastAnalyze);
+export function analyzeDue(rowsWritten: number, rowsAtLastAnalyze: number, msSinceLastAnalyze: number): boolean {
+  return (
+    msSinceLastAnalyze >= ANALYZE_EVERY_MS &&
+    rowsWritten >= ANALYZE_BASE_ROWS + ANALYZE_SCALE * Math.max(0, rowsAtLastAnalyze)
+  );
 }
 
 /**
@@ -31,6 +39,7 @@ export class PgMaintenance {
   private rowsWritten = 0;
   private rowsAtLastAnalyze = 0;
   private analyzing: Promise<void> | null = null;
+  private lastAnalyze = -Infinity;
   private lastVacuum = -Infinity;
 
   constructor(private readonly pool: Pool) {}
@@ -38,7 +47,9 @@ export class PgMaintenance {
   /** Called after rows were inserted into the messages table. */
   noteInserted(rows: number): void {
     this.rowsWritten += rows;
-    if (this.analyzing === null && analyzeDue(this.rowsWritten, this.rowsAtLastAnalyze)) {
+    const clock = performance.now();
+    if (this.analyzing === null && analyzeDue(this.rowsWritten, this.rowsAtLastAnalyze, clock - this.lastAnalyze)) {
+      this.lastAnalyze = clock;
       this.rowsWritten = 0;
       this.analyzing = this.analyze().finally(() => (this.analyzing = null));
     }
