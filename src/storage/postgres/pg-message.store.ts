@@ -10,7 +10,7 @@ import type {
 } from '../storage.contract';
 import { newTimeOrderedId } from '../time-ordered-id';
 import { GroupCommit } from './pg-group-commit';
-import { headSql, pickFreeSql, QueueHeads } from './pg-queue-heads';
+import { headSql, liveAt, pickFreeSql, QueueHeads } from './pg-queue-heads';
 import { encodePost, joinPosts, PostParams } from './pg-post-params';
 import {
   FIRST_SEQ,
@@ -79,7 +79,7 @@ FROM q, ROWS FROM (unnest($5::uuid[]), unnest($6::text[]), json_array_elements($
 export const LIST_SQL = `
 SELECT ${messageColumns('$3')}, CASE WHEN $10 THEN ${headSql('$4')} END AS head
 FROM messages m
-WHERE m.project = $1 AND m.queue = $2 AND m.seq > $4 AND m.expires > $3
+WHERE m.project = $1 AND m.queue = $2 AND m.seq > $4 AND ${liveAt('$3', 'm')}
   AND ($5 OR m.client_id <> $6)
   AND ($7 OR m.claim_id IS NULL OR m.claim_expires <= $3)
   AND ($8 OR m.delay_until <= $3)

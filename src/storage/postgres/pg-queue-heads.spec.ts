@@ -1,4 +1,7 @@
+import { CLAIM_BATCH_SQL } from './pg-claim.store';
+import { LIST_SQL, POP_SQL } from './pg-message.store';
 import { QueueHeads } from './pg-queue-heads';
+import { statsSql } from './pg-queue.store';
 
 describe('QueueHeads', () => {
   it('starts at 0 and only ever moves forward, per queue', () => {
@@ -29,5 +32,27 @@ describe('QueueHeads', () => {
     heads.raise('p', 'c', '4');
     expect(heads.get('p', 'a')).toBe('0');
     expect(heads.get('p', 'c')).toBe('4');
+  });
+});
+
+describe('liveAt', () => {
+  it('is how list, claim, pop and stats test liveness, so that none can walk the expires index instead', () => {
+    const walks = {
+      list: LIST_SQL,
+      pop: POP_SQL,
+      claim: CLAIM_BATCH_SQL,
+      stats: statsSql({ project: 'p', queue: 'q' }, 1_700_000_000_000, '0'),
+    };
+    for (const [name, sql] of Object.entries(walks)) {
+      expect({
+        name,
+        indexable: /(?<!claim_)expires\s*>/.test(sql),
+        unindexable: sql.includes('expires + 0 >'),
+      }).toEqual({
+        name,
+        indexable: false,
+        unindexable: true,
+      });
+    }
   });
 });

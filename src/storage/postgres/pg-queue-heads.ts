@@ -43,6 +43,18 @@ function key(project: string, queue: string): string {
 }
 
 /**
+ * "Live at `now`" for statements that walk one queue in seq order (list, claim, pop, stats), written
+ * so that no index can serve it. Compared bare, `expires > now` lets the planner walk the
+ * table-wide `expires` index and sort, instead of the queue's range of the primary key: after the
+ * benchmark had churned half a million messages through the table, the primary key was ten times
+ * the size of the `expires` index on disk, the generic plan for list took the `expires` index, and
+ * list served 2,000-2,800 requests/s instead of 5,300 (2.7 ms a query instead of 0.5).
+ */
+export function liveAt(now: string, table?: string): string {
+  return `${table ? `${table}.` : ''}expires + 0 > ${now}`;
+}
+
+/**
  * SQL for the CTE `picked`: the first `limit` messages of queue ($1, $2) after the known head
  * `hint` that are free (unclaimed, or their claim expired), visible and live at `now`, in queue
  * order, locked; rows another transaction has locked are skipped. Claims and pops start here.
@@ -51,7 +63,7 @@ export function pickFreeSql(columns: string, hint: string, now: string, limit: s
   return `
 picked AS MATERIALIZED (
   SELECT ${columns} FROM messages
-  WHERE project = $1 AND queue = $2 AND seq > ${hint} AND expires > ${now} AND delay_until <= ${now}
+  WHERE project = $1 AND queue = $2 AND seq > ${hint} AND ${liveAt(now)} AND delay_until <= ${now}
     AND (claim_id IS NULL OR claim_expires <= ${now})
   ORDER BY seq
   LIMIT ${limit}
