@@ -258,6 +258,19 @@ if (process.env.CI !== 'true' && !postgresAnswers()) {
       expect(await driver.queues.create(ref, { second: 2 }, now)).toBe(false);
     });
 
+    it('pooled sessions use generic plans, no sequential or bitmap scans, and no JIT', async () => {
+      const client = new Client({ connectionString: withSessionOptions(url()) });
+      await client.connect();
+      try {
+        const settings = ['plan_cache_mode', 'enable_seqscan', 'enable_bitmapscan', 'jit'];
+        const values = [];
+        for (const name of settings) values.push((await client.query(`SHOW ${name}`)).rows[0][name]);
+        expect(values).toEqual(['force_generic_plan', 'off', 'off', 'off']);
+      } finally {
+        await client.end();
+      }
+    });
+
     it('list, claim and pop walk the primary key after churn has left the indexes large', async () => {
       const fresh = await postgresBackend();
       const churned = await openPostgresDriver(fresh.url);

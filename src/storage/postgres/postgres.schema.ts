@@ -39,11 +39,12 @@ export const POSTGRES_POOL_SIZE = 10;
  * also outlive its growth until the next ANALYZE, so a plan that reads the whole queue is never
  * safe.
  *
- * JIT compilation is off: the n_distinct hint makes every per-queue statement look as costly as
- * the whole table, past JIT's threshold, and compiling took 9 ms for statements that run in 0.1.
+ * JIT compilation is off: the n_distinct hint and a churned table's large indexes make per-queue
+ * statements look as costly as the whole table, past JIT's threshold, and compiling took 9-26 ms
+ * for statements that run in 0.1-2 (stats, after the benchmark: p99 22-25 ms with JIT).
  */
 export const POSTGRES_SESSION_OPTIONS =
-  '-c plan_cache_mode=force_generic_plan -c enable_seqscan=off -c enable_bitmapscan=off';
+  '-c plan_cache_mode=force_generic_plan -c enable_seqscan=off -c enable_bitmapscan=off -c jit=off';
 
 /**
  * The URL with our session options added to any it carries (pg lets a URL's `options` override the
