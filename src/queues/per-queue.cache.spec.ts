@@ -71,4 +71,29 @@ describe('per-queue cache', () => {
     expect((await both).map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);
     expect(await cache.get(ref, async () => 7)).toBe(7);
   });
+
+  it('past half its life, serves the value while one load replaces it', async () => {
+    const cache = new PerQueueCache<number>(1000);
+    const loader = counter();
+    expect(await cache.get(ref, loader.load)).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const during = await Promise.all([cache.get(ref, loader.load), cache.get(ref, loader.load)]);
+    expect(during).toEqual([1, 1]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await cache.get(ref, loader.load)).toBe(2);
+    expect(loader.calls()).toBe(2);
+  });
+
+  it('does not keep a replacement whose load was under way when the queue was forgotten', async () => {
+    const cache = new PerQueueCache<string>(1000);
+    await cache.get(ref, async () => 'first');
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    let finish!: (value: string) => void;
+    expect(await cache.get(ref, () => new Promise<string>((resolve) => (finish = resolve)))).toBe('first');
+    cache.forget(ref);
+    expect(await cache.get(ref, async () => 'after the write')).toBe('after the write');
+    finish('before the write');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await cache.get(ref, async () => 'reloaded')).toBe('after the write');
+  });
 });

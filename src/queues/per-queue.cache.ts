@@ -1,10 +1,12 @@
 import type { QueueRef } from '../storage/storage.contract';
 
 interface Entry<T> {
-  /** The value, or the load under way that every caller shares until it settles. */
+  /** The value, or the first load under way, which every caller shares until it settles. */
   value: Promise<T>;
-  /** Until when the value serves; Infinity while it loads. */
+  /** Until when the value serves; Infinity while the first load runs. */
   until: number;
+  /** A load that will replace the value is under way. */
+  refreshing: boolean;
 }
 
 /** Enough for every busy queue of a node; the oldest entries go first past it. */
@@ -15,9 +17,12 @@ const MAX_ENTRIES = 10_000;
  * it on every request. Writes through this process forget their queue at once (after the write);
  * other processes' writes are seen within `ttlMs`.
  *
- * Callers that miss together share one load. Without that, every request in flight when a value
- * ran out loaded it again: with 32 connections polling stats on PostgreSQL, 32 stats queries each
- * half second, and a p99 of 21 ms where one query takes 2 ms.
+ * Nobody waits for a busy queue's value to be read again. Callers that miss together share one
+ * load; and once a value is past half its life, the next caller starts a load that replaces it
+ * while the value still serves. Without that, every request that came while a value was being
+ * read again waited for it: with 32 connections polling stats on PostgreSQL, first 32 stats
+ * queries each half second (p99 21 ms where one query takes 2 ms), then one, but every request
+ * waited for it (p99 23 ms while PostgreSQL was busy).
  */
 export class PerQueueCache<T> {
   private readonly entries = new Map<string, Entry<T>>();
@@ -29,11 +34,12 @@ export class PerQueueCache<T> {
     const key = keyOf(ref);
     const now = Date.now();
     const cached = this.entries.get(key);
-    if (cached && cached.until > now) return cached.value;
-    const entry: Entry<T> = { value: load(), until: Infinity };
-    this.entries.delete(key);
-    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, entry);
+    if (cached && cached.until > now) {
+      if (!cached.refreshing && cached.until - now <= this.ttlMs / 2) this.refresh(key, cached, load, now);
+      return cached.value;
+    }
+    const entry: Entry<T> = { value: load(), until: Infinity, refreshing: false };
+    this.remember(key, entry);
     try {
       const value = await entry.value;
       entry.until = now + this.ttlMs;
@@ -51,6 +57,25 @@ export class PerQueueCache<T> {
    */
   forget(ref: QueueRef): void {
     this.entries.delete(keyOf(ref));
+  }
+
+  private refresh(key: string, entry: Entry<T>, load: () => Promise<T>, now: number): void {
+    entry.refreshing = true;
+    load().then(
+      (value) => {
+        if (this.entries.get(key) !== entry) return; // forgotten meanwhile
+        this.remember(key, { value: Promise.resolve(value), until: now + this.ttlMs, refreshing: false });
+      },
+      () => {
+        entry.refreshing = false; // the value serves out its life; a later caller tries again
+      },
+    );
+  }
+
+  private remember(key: string, entry: Entry<T>): void {
+    this.entries.delete(key);
+    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, entry);
   }
 }
 
