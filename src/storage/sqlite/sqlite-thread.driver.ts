@@ -12,6 +12,7 @@ import {
   type Target,
 } from './driver-thread.protocol';
 import { ClosedError } from './group-commit';
+import { PendingCalls } from './pending-calls';
 
 /**
  * The embedded store on a thread of its own. better-sqlite3 runs every statement, commit and fsync
@@ -69,8 +70,7 @@ export class SqliteThreadDriver implements StorageDriver {
   readonly queues = this.forwarder('queues') as unknown as StorageDriver['queues'];
   readonly messages = this.forwarder('messages') as unknown as StorageDriver['messages'];
   readonly claims = this.forwarder('claims') as unknown as StorageDriver['claims'];
-  private readonly pending = new Map<number, PendingCall>();
-  private nextId = 0;
+  private readonly pending = new PendingCalls<PendingCall>();
   /** Why calls are refused: set by close, or by the thread's unexpected end. */
   private stopped: Error | null = null;
   private closing: Promise<void> | null = null;
@@ -115,17 +115,15 @@ export class SqliteThreadDriver implements StorageDriver {
 
   private call(target: Target, method: string, args: unknown[]): Promise<unknown> {
     if (this.stopped) return Promise.reject(this.stopped);
-    const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      const id = this.pending.add({ resolve, reject });
       this.worker.postMessage({ id, target, method, args } satisfies Call);
     });
   }
 
   private settle(reply: Reply): void {
-    const pending = this.pending.get(reply.id);
+    const pending = this.pending.take(reply.id);
     if (!pending) return;
-    this.pending.delete(reply.id);
     if ('error' in reply) pending.reject(errorFromShape(reply.error));
     else pending.resolve(reply.value);
   }
@@ -133,7 +131,6 @@ export class SqliteThreadDriver implements StorageDriver {
   /** The thread is gone: every call still waiting fails, and so does every later one. */
   private stop(error: Error): void {
     this.stopped ??= error;
-    for (const pending of this.pending.values()) pending.reject(this.stopped);
-    this.pending.clear();
+    for (const pending of this.pending.takeAll()) pending.reject(this.stopped);
   }
 }
