@@ -2,8 +2,9 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { SERVER_V8_FLAGS } from '../../src/process/v8-flags';
 
-/** A real server process started from the compiled build (dist/), as users run it. */
+/** A real server process started from the compiled build (dist/), as `npm start` runs it. */
 export interface StartedServer {
   url: string;
   port: number;
@@ -39,7 +40,7 @@ export async function freePort(): Promise<number> {
 
 export async function startServer(options: ServerOptions): Promise<StartedServer> {
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [...SERVER_V8_FLAGS, MAIN], {
     env: {
       ...process.env,
       HOST: '127.0.0.1',

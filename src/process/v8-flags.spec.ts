@@ -1,0 +1,16 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SERVER_V8_FLAGS } from './v8-flags';
+
+describe('SERVER_V8_FLAGS', () => {
+  it('are what npm start passes to node', () => {
+    const manifest = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8'));
+    expect(manifest.scripts.start).toBe(`node ${SERVER_V8_FLAGS.join(' ')} dist/src/main.js`);
+  });
+
+  it('are accepted by this node (it refuses an unknown one with "bad option")', () => {
+    const out = execFileSync(process.execPath, [...SERVER_V8_FLAGS, '-e', 'process.stdout.write("ok")']);
+    expect(out.toString()).toBe('ok');
+  });
+});
