@@ -39,9 +39,4 @@ export class PendingCalls<T> {
     this.free.length = 0;
     return calls;
   }
-
-  /** How many ids have ever been in use at once: the table never grows past it. */
-  get capacity(): number {
-    return this.slots.length;
-  }
 }
