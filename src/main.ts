@@ -7,6 +7,7 @@ import { AppModule } from './app.module';
 import { parseJsonBody } from './common/request-body';
 import { ROUTES } from './common/route-table';
 import { loadSettings, Settings } from './config/settings';
+import { missingV8Flags } from './process/v8-flags';
 import { superviseWorkers } from './process/worker-processes';
 
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -56,6 +57,10 @@ async function serve(settings: Settings): Promise<void> {
 
 function bootstrap(): Promise<void> {
   const settings = loadSettings();
+  const missing = missingV8Flags();
+  if (missing.length > 0 && cluster.isPrimary) {
+    console.warn(`started without ${missing.join(' ')}: expect longer pauses under load (README, "Memory")`);
+  }
   if (settings.workers > 1 && cluster.isPrimary) {
     superviseWorkers(settings.workers);
     return Promise.resolve();

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SERVER_V8_FLAGS } from './v8-flags';
+import { missingV8Flags, SERVER_V8_FLAGS } from './v8-flags';
 
 describe('SERVER_V8_FLAGS', () => {
   it('are what npm start passes to node', () => {
@@ -12,5 +12,11 @@ describe('SERVER_V8_FLAGS', () => {
   it('are accepted by this node (it refuses an unknown one with "bad option")', () => {
     const out = execFileSync(process.execPath, [...SERVER_V8_FLAGS, '-e', 'process.stdout.write("ok")']);
     expect(out.toString()).toBe('ok');
+  });
+
+  it('names the ones a process was started without', () => {
+    expect(missingV8Flags([...SERVER_V8_FLAGS, '--inspect'])).toEqual([]);
+    expect(missingV8Flags(['--max-semi-space-size=64'])).toEqual(['--no-allocation-site-pretenuring']);
+    expect(missingV8Flags([])).toEqual([...SERVER_V8_FLAGS]);
   });
 });
