@@ -771,6 +771,29 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
         }
       });
 
+      it('claims made together are dealt the free messages in the order they were made, around held ones', async () => {
+        const ref = newQueue();
+        const ids = await post(
+          ref,
+          Array.from({ length: 12 }, (_, i) => i),
+        );
+        await claim(ref, T0, 2);
+        const released = await claim(ref, T0, 2);
+        await claim(ref, T0, 2);
+        await driver.claims.release(ref, released.claimId, T0);
+        // Free now: 2, 3, then 6 to 11; 0, 1, 4 and 5 are held.
+        const held = await Promise.all([1, 3, 2, 5].map((limit) => claim(ref, T0 + SECOND, limit)));
+        expect(held.map((h) => idsOf(h.messages))).toEqual([
+          [ids[2]],
+          [ids[3], ids[6], ids[7]],
+          [ids[8], ids[9]],
+          [ids[10], ids[11]],
+        ]);
+        for (const h of held) {
+          expect(idsOf((await driver.claims.get(ref, h.claimId, T0 + SECOND))!.messages)).toEqual(idsOf(h.messages));
+        }
+      });
+
       it('claiming an empty, missing or fully claimed queue returns no messages and stores no claim', async () => {
         const missing = await claim(newQueue(), T0);
         expect(missing.messages).toEqual([]);

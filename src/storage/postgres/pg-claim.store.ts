@@ -42,6 +42,9 @@ claim_row AS (
   FROM claimed HAVING count(*) > 0
 )`;
 
+/** In CLAIM_BATCH_SQL's UPDATE: the index of the claim that takes message m (see there). */
+const CLAIM_OF_MESSAGE = 'width_bucket(m.seq, f.seqs)';
+
 /** One row even when nothing was claimed, so that the queue's head is always reported. */
 const claimResult = (hint: string) => `
 SELECT hd.head, c.* FROM (SELECT ${headSql(hint)} AS head) hd LEFT JOIN claimed c ON true`;
@@ -52,32 +55,39 @@ SELECT hd.head, c.* FROM (SELECT ${headSql(hint)} AS head) hd LEFT JOIN claimed 
  * limit asks while they last. So concurrent claimers step over the queue's claimed messages once
  * per batch instead of once each, and commit once. The claims are the rows of the arrays $5 to
  * $12; $4 is the sum of their limits, $3 the batch's clock and $13 the queue's known head.
+ *
+ * Dealing: claim k takes the picked messages from the one at rank (the limits before k) + 1, so
+ * `firsts` lists the seq each claim starts at, and a message's claim is the bucket its seq falls
+ * in (width_bucket, a binary search). The UPDATE then reads its claim's values from the arrays by
+ * that index and joins nothing. Why no join: the planner sizes `picked` from `LIMIT $4` blind,
+ * as a few rows, and when the UPDATE joined the messages to a per-message list of their claims,
+ * it now and then chose to rescan that list once per message. Seen in the benchmark: for seconds
+ * on end, batches of 300 messages took 14 ms (median) instead of 3.
  */
 export const CLAIM_BATCH_SQL = `
-WITH req AS MATERIALIZED (
-  SELECT r.*, sum(r.lim) OVER (ORDER BY r.k) AS upto
-  FROM unnest($5::uuid[], $6::int[], $7::bigint[], $8::bigint[], $9::int[], $10::int[], $11::int[], $12::bigint[])
-       WITH ORDINALITY AS r(claim_id, lim, claim_end, life_end, life_ttl, ttl, grace, updated, k)
-),${pickFreeSql('seq', '$13', '$3', '$4')},
-dealt AS MATERIALIZED (
-  SELECT p.seq, r.claim_id, r.claim_end, r.life_end, r.life_ttl
-  FROM (SELECT seq, row_number() OVER (ORDER BY seq) AS rn FROM picked) p
-  CROSS JOIN LATERAL (SELECT * FROM req WHERE req.upto >= p.rn ORDER BY req.k LIMIT 1) r
+WITH ${pickFreeSql('seq', '$13', '$3', '$4')},
+firsts AS MATERIALIZED (
+  SELECT ARRAY(
+    SELECT p.seq FROM (SELECT seq, row_number() OVER (ORDER BY seq) AS rank FROM picked) p
+    WHERE p.rank = ANY (ARRAY(SELECT sum(l.lim) OVER (ORDER BY l.k) - l.lim + 1
+                              FROM unnest($6::int[]) WITH ORDINALITY AS l(lim, k)))
+    ORDER BY p.seq) AS seqs
 ),
 claimed AS (
   UPDATE messages m
-  SET claim_id = d.claim_id, claim_expires = d.claim_end, claim_count = m.claim_count + 1,
-      expires = CASE WHEN m.expires < d.life_end THEN d.life_end ELSE m.expires END,
-      ttl = CASE WHEN m.expires < d.life_end THEN d.life_ttl ELSE m.ttl END
-  FROM dealt d
-  WHERE m.project = $1 AND m.queue = $2 AND m.seq = ANY (ARRAY(SELECT seq FROM dealt)) AND m.seq = d.seq
+  SET claim_id = ($5::uuid[])[${CLAIM_OF_MESSAGE}], claim_expires = ($7::bigint[])[${CLAIM_OF_MESSAGE}],
+      claim_count = m.claim_count + 1,
+      expires = GREATEST(m.expires, ($8::bigint[])[${CLAIM_OF_MESSAGE}]),
+      ttl = CASE WHEN m.expires < ($8::bigint[])[${CLAIM_OF_MESSAGE}] THEN ($9::int[])[${CLAIM_OF_MESSAGE}] ELSE m.ttl END
+  FROM firsts f
+  WHERE m.project = $1 AND m.queue = $2 AND m.seq = ANY (ARRAY(SELECT seq FROM picked))
   RETURNING m.id, m.body, m.ttl, m.created, m.claim_id, m.claim_count, m.seq
 ),
 claim_rows AS (
   INSERT INTO claims (project, queue, id, ttl, grace, updated, expires, message_ids)
-  SELECT $1::text, $2::text, r.claim_id, r.ttl, r.grace, r.updated, r.claim_end, array_agg(c.id ORDER BY c.seq)
-  FROM claimed c JOIN req r ON r.claim_id = c.claim_id
-  GROUP BY r.claim_id, r.ttl, r.grace, r.updated, r.claim_end
+  SELECT $1::text, $2::text, g.claim_id, ($10::int[])[g.k], ($11::int[])[g.k], ($12::bigint[])[g.k], ($7::bigint[])[g.k], g.ids
+  FROM (SELECT claim_id, array_position($5::uuid[], claim_id) AS k, array_agg(id ORDER BY seq) AS ids
+        FROM claimed GROUP BY claim_id) g
 ) ${claimResult('$13')}`;
 
 /**
