@@ -61,8 +61,9 @@ SELECT hd.head, c.* FROM (SELECT ${headSql(hint)} AS head) hd LEFT JOIN claimed 
  * in (width_bucket, a binary search). The UPDATE then reads its claim's values from the arrays by
  * that index and joins nothing. Why no join: the planner sizes `picked` from `LIMIT $4` blind,
  * as a few rows, and when the UPDATE joined the messages to a per-message list of their claims,
- * it now and then chose to rescan that list once per message. Seen in the benchmark: for seconds
- * on end, batches of 300 messages took 14 ms (median) instead of 3.
+ * it could choose to rescan that list once per message. Seen in the benchmark with a form of this
+ * statement that joined so (auto_explain): for seconds on end, batches of 300 messages took 14 ms
+ * (median) instead of 3; the form before it took the same plan in a harness on custom plans.
  */
 export const CLAIM_BATCH_SQL = `
 WITH ${pickFreeSql('seq', '$13', '$3', '$4')},
