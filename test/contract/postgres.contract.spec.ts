@@ -327,6 +327,45 @@ if (process.env.CI !== 'true' && !postgresAnswers()) {
       }
     });
 
+    it("the sweep's VACUUM leaves a drained table's empty end in place instead of locking the table to cut it", async () => {
+      const fresh = await postgresBackend();
+      const swept = await openPostgresDriver(fresh.url);
+      const client = new Client({ connectionString: fresh.url });
+      try {
+        const burst = freshQueue();
+        for (let i = 0; i < 5; i++) {
+          await swept.messages.post(
+            burst,
+            'c',
+            Array.from({ length: 1000 }, (_, k) => message(k)),
+            now,
+          );
+          await swept.claims.create(burst, { ttl: 60, grace: 60, limit: 20 }, now);
+        }
+        await swept.queues.delete(burst);
+        await client.connect();
+        const size = async () =>
+          (
+            await client.query<{ messages: string; claims: string }>(
+              `SELECT pg_relation_size('messages') AS messages, pg_relation_size('claims') AS claims`,
+            )
+          ).rows[0];
+        const before = await size();
+        expect(Number(before.messages)).toBeGreaterThan(0);
+        expect(Number(before.claims)).toBeGreaterThan(0);
+        await swept.sweep(now); // a fresh driver's first sweep vacuums
+        const { rows } = await client.query<{ n: string }>(
+          `SELECT vacuum_count AS n FROM pg_stat_user_tables WHERE relname = 'messages'`,
+        );
+        expect(Number(rows[0].n)).toBe(1);
+        expect(await size()).toEqual(before);
+      } finally {
+        await client.end();
+        await swept.close();
+        await fresh.drop();
+      }
+    });
+
     it('two processes opening a fresh database at once both migrate it safely', async () => {
       const fresh = await postgresBackend();
       try {

@@ -6,6 +6,7 @@ import { InitialSchema1763800000000 } from './migrations/1763800000000-InitialSc
 import { QueueMetadataJson1763900000000 } from './migrations/1763900000000-QueueMetadataJson';
 import { DeleteQueuesFunction1764000000000 } from './migrations/1764000000000-DeleteQueuesFunction';
 import { DeleteQueueRows1765000000000 } from './migrations/1765000000000-DeleteQueueRows';
+import { KeepTableTails1766000000000 } from './migrations/1766000000000-KeepTableTails';
 
 /** The one list of entities and migrations, shared by the driver and the TypeORM CLI (ormconfig.ts). */
 export const postgresEntities = [QueueEntity, MessageEntity, ClaimEntity];
@@ -14,6 +15,7 @@ export const postgresMigrations = [
   QueueMetadataJson1763900000000,
   DeleteQueuesFunction1764000000000,
   DeleteQueueRows1765000000000,
+  KeepTableTails1766000000000,
 ];
 
 /** Connections per driver; the hot paths and TypeORM share this one pool. */
