@@ -44,6 +44,7 @@ export interface ErrorShape {
   code?: unknown;
 }
 
+/** The thread answers in arrays of these (see BatchedSender). */
 export type Reply = { id: number; value: unknown } | { id: number; error: ErrorShape };
 
 /** The thread's first message: the database is open, or why it could not be. */

@@ -76,7 +76,9 @@ export class SqliteThreadDriver implements StorageDriver {
   private closing: Promise<void> | null = null;
 
   constructor(private readonly worker: Worker) {
-    worker.on('message', (reply: Reply) => this.settle(reply));
+    worker.on('message', (replies: Reply[]) => {
+      for (const reply of replies) this.settle(reply);
+    });
     worker.on('error', (error) => this.stop(error));
     worker.on('exit', (code) => this.stop(new Error(`SQLite thread exited with code ${code}`)));
   }
