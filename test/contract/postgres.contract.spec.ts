@@ -50,6 +50,13 @@ if (process.env.CI !== 'true' && !postgresAnswers()) {
   describe('postgres provider', () => {
     const now = Date.now();
     const message = (body: unknown) => ({ body, ttl: 300, delay: 0 });
+    const postThousand = (to: StorageDriver, ref: QueueRef) =>
+      to.messages.post(
+        ref,
+        'c',
+        Array.from({ length: 1000 }, (_, k) => message(k)),
+        now,
+      );
     const everyone = { clientId: 'reader', echo: true, includeClaimed: true, includeDelayed: true };
     let n = 0;
     const freshQueue = (): QueueRef => ({ project: `pg-${process.pid}-${++n}`, queue: 'q' });
@@ -278,14 +285,7 @@ if (process.env.CI !== 'true' && !postgresAnswers()) {
       try {
         // A burst of 20,000 messages, consumed: the table is small again, its indexes are not.
         const burst = freshQueue();
-        for (let i = 0; i < 20; i++) {
-          await churned.messages.post(
-            burst,
-            'c',
-            Array.from({ length: 1000 }, (_, k) => message(k)),
-            now,
-          );
-        }
+        for (let i = 0; i < 20; i++) await postThousand(churned, burst);
         await churned.queues.delete(burst);
         const ref = freshQueue();
         await churned.messages.post(
@@ -334,12 +334,7 @@ if (process.env.CI !== 'true' && !postgresAnswers()) {
       try {
         const burst = freshQueue();
         for (let i = 0; i < 5; i++) {
-          await swept.messages.post(
-            burst,
-            'c',
-            Array.from({ length: 1000 }, (_, k) => message(k)),
-            now,
-          );
+          await postThousand(swept, burst);
           await swept.claims.create(burst, { ttl: 60, grace: 60, limit: 20 }, now);
         }
         await swept.queues.delete(burst);
