@@ -278,6 +278,20 @@ describe('sqlite provider', () => {
       await driver.close();
     });
 
+    it('the answers to writes that share one commit come back to the server thread as one message', async () => {
+      const worker = await startSqliteThread(`sqlite:${freshFile()}`);
+      const driver = new SqliteThreadDriver(worker);
+      const messagesSeen: number[] = [];
+      worker.on('message', (answers: unknown[]) => messagesSeen.push(answers.length));
+      try {
+        const posts = Array.from({ length: 32 }, (_, i) => driver.messages.post(ref, 'c', [message(i)], now));
+        expect(await Promise.all(posts)).toHaveLength(32);
+        expect(messagesSeen).toEqual([32]);
+      } finally {
+        await driver.close();
+      }
+    });
+
     it('an error inside the thread keeps its name, message and code', async () => {
       const file = freshFile();
       const driver = await openSqliteThreadDriver(`sqlite:${file}`);

@@ -1,9 +1,9 @@
 import { BatchedSender } from './batched-sender';
 
 describe('BatchedSender', () => {
-  it('posts what is sent before the scheduled flush as one batch, in order', async () => {
+  it('posts what is sent before the microtasks run out as one batch, in order', async () => {
     const posted: number[][] = [];
-    const sender = new BatchedSender<number>((batch) => posted.push(batch), queueMicrotask);
+    const sender = new BatchedSender<number>((batch) => posted.push(batch));
     sender.send(1);
     sender.send(2);
     sender.send(3);
@@ -14,7 +14,7 @@ describe('BatchedSender', () => {
 
   it('starts a new batch after each flush', async () => {
     const posted: string[][] = [];
-    const sender = new BatchedSender<string>((batch) => posted.push(batch), queueMicrotask);
+    const sender = new BatchedSender<string>((batch) => posted.push(batch));
     sender.send('a');
     await Promise.resolve();
     sender.send('b');

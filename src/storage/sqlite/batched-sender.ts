@@ -1,5 +1,5 @@
 /**
- * Sends what is sent in one stretch of work as one message: an array, in the order sent.
+ * Sends what is sent before the current microtasks run out as one message: an array, in order.
  *
  * The SQLite thread answers through this. Each postMessage to the server thread is its own
  * structured clone, wake-up and 'message' event there, and a group commit settles dozens of calls
@@ -11,13 +11,10 @@
 export class BatchedSender<T> {
   private batch: T[] = [];
 
-  constructor(
-    private readonly post: (batch: T[]) => void,
-    private readonly schedule: (flush: () => void) => void,
-  ) {}
+  constructor(private readonly post: (batch: T[]) => void) {}
 
   send(item: T): void {
-    if (this.batch.push(item) === 1) this.schedule(() => this.flush());
+    if (this.batch.push(item) === 1) queueMicrotask(() => this.flush());
   }
 
   private flush(): void {

@@ -17,7 +17,7 @@ function targetOf(driver: StorageDriver, call: Call): object {
 }
 
 function serve(driver: StorageDriver): void {
-  const replies = new BatchedSender<Reply>((batch) => port.postMessage(batch), queueMicrotask);
+  const replies = new BatchedSender<Reply>((batch) => port.postMessage(batch));
   port.on('message', (call: Call) => run(driver, call, replies));
 }
 
