@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -9,6 +9,7 @@ import {
   SqliteThreadDriver,
   startSqliteThread,
 } from '../../src/storage/sqlite/sqlite-thread.driver';
+import { WRITER_AUTOCHECKPOINT_PAGES } from '../../src/storage/sqlite/wal-checkpointer';
 import type { ClaimOptions, QueueRef, StorageDriver } from '../../src/storage/storage.contract';
 import { describeStorageContract } from './storage-contract';
 
@@ -168,6 +169,24 @@ describe('sqlite provider', () => {
       }
     } finally {
       raw.close();
+      await driver.close();
+    }
+  });
+
+  it('the WAL stays bounded under a stream of commits, and its pages reach the database file', async () => {
+    const file = freshFile();
+    const driver = await openSqliteDriver(`sqlite:${file}`);
+    const body = 'x'.repeat(1024 * 1024);
+    const backstopBytes = WRITER_AUTOCHECKPOINT_PAGES * 4096;
+    try {
+      // Three times what the WAL may hold before the committing connection checkpoints itself.
+      const posts = Math.ceil((3 * backstopBytes) / body.length);
+      for (let i = 0; i < posts; i++) await driver.messages.post(ref, 'c', [message(body)], now);
+      // Frames carry a 24-byte header. Room for a few posts past the backstop: the commit that crosses
+      // it checkpoints, and if the checkpoint thread holds the file just then, so does the next.
+      expect(statSync(`${file}-wal`).size).toBeLessThanOrEqual(((backstopBytes + 4 * body.length) * 4120) / 4096);
+      expect(statSync(file).size).toBeGreaterThan(body.length);
+    } finally {
       await driver.close();
     }
   });

@@ -87,6 +87,24 @@ describe('GroupCommit', () => {
     expect(attempts).toBe(1);
   });
 
+  it('tells `committed` once per flush, before any caller hears, also after a group retried one by one', async () => {
+    const store = fakeStore();
+    const events: string[] = [];
+    const commit = new GroupCommit(store.transact, {
+      windowMs: 0,
+      maxBatch: 100,
+      committed: () => events.push(`committed after ${store.state.join('')}`),
+    });
+    await Promise.all(['a', 'b'].map((v) => commit.submit(store.write(v)).then(() => events.push(`${v} heard`))));
+    await Promise.allSettled([
+      commit.submit(store.write('c')),
+      commit.submit(() => {
+        throw new Error('boom');
+      }),
+    ]);
+    expect(events).toEqual(['committed after ab', 'a heard', 'b heard', 'committed after abc']);
+  });
+
   it('flushes at once when a group reaches maxBatch', async () => {
     const store = fakeStore();
     const commit = new GroupCommit(store.transact, { windowMs: 0, maxBatch: 2 });

@@ -31,6 +31,8 @@ export interface GroupCommitOptions {
   maxBatch: number;
   /** Whether, after this error failed a group, its operations are worth running one by one. */
   retryAlone?: (error: unknown) => boolean;
+  /** Called after each flush that may have committed something (e.g. to wake a checkpointer). */
+  committed?: () => void;
 }
 
 export class ClosedError extends Error {
@@ -87,8 +89,10 @@ export class GroupCommit {
           p.reject(error);
         }
       }
+      this.options.committed?.();
       return;
     }
+    this.options.committed?.();
     for (let i = 0; i < batch.length; i++) batch[i].resolve(results[i]);
   }
 

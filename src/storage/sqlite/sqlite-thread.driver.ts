@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { StorageDriver } from '../storage.contract';
 import {
@@ -13,6 +11,7 @@ import {
 } from './driver-thread.protocol';
 import { ClosedError } from './group-commit';
 import { PendingCalls } from './pending-calls';
+import { threadScript } from './thread-script';
 
 /**
  * The embedded store on a thread of its own. better-sqlite3 runs every statement, commit and fsync
@@ -28,7 +27,7 @@ export async function openSqliteThreadDriver(url: string): Promise<StorageDriver
 
 /** Starts the thread and waits until it has opened the database; fails with its error if it could not. */
 export async function startSqliteThread(url: string): Promise<Worker> {
-  const entry = threadEntry();
+  const entry = threadScript('sqlite-thread.entry');
   const worker = new Worker(entry.file, { workerData: url, execArgv: entry.execArgv });
   const opened = await new Promise<Opened>((resolve, reject) => {
     const exited = (code: number) => reject(new Error(`SQLite thread exited with code ${code} while opening`));
@@ -45,19 +44,6 @@ export async function startSqliteThread(url: string): Promise<Worker> {
     throw errorFromShape(opened.error);
   }
   return worker;
-}
-
-/**
- * The thread's script: the compiled entry beside this file, or, when this file runs from its
- * TypeScript source (jest), the source compiled on load by ts-node.
- */
-function threadEntry(): { file: string; execArgv?: string[] } {
-  const compiled = join(__dirname, 'sqlite-thread.entry.js');
-  if (existsSync(compiled)) return { file: compiled };
-  return {
-    file: join(__dirname, 'sqlite-thread.entry.ts'),
-    execArgv: ['--require', 'ts-node/register/transpile-only'],
-  };
 }
 
 interface PendingCall {
