@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { type CheckpointerData, CLOSING, COMMITS } from './wal-checkpointer';
+import { type CheckpointerData, CLOSING, COMMITS } from './wal-checkpointer.protocol';
 
 const { path, state, gatherMs } = workerData as CheckpointerData;
 const flags = new Int32Array(state);
