@@ -27,7 +27,7 @@ export const WRITER_AUTOCHECKPOINT_PAGES = 8192;
 /**
  * Each checkpoint costs two fsyncs, and a page that every commit rewrites is copied once per
  * checkpoint. In one A/B run over HTTP (8 rounds of 3 s), against checkpointing on the committing
- * thread: 50 ms, post10 +7% and worker +6% in medians; 10 ms, no faster.
+ * thread: 50 ms, post10 +7% and worker +5% in medians; 10 ms, no faster.
  */
 const GATHER_MS = 50;
 
