@@ -331,7 +331,9 @@ const worker: Scenario = {
       posted += more;
     }
     if (!s.workerPrefillFixed) {
-      const want = Math.ceil(rate * (s.durationMs / 1000) * 2) + 2 * s.prefillBatch * s.connections;
+      // Three times what the probe's rate would consume: a probe that caught a slow second once
+      // measured half the run's rate, and with twice the queue ran dry before the end.
+      const want = Math.ceil(rate * (s.durationMs / 1000) * 3) + 2 * s.prefillBatch * s.connections;
       const left = posted - consumed;
       if (want > left) {
         await ctx.prefill(want - left);
