@@ -68,7 +68,7 @@ export class WalCheckpointer {
     return checkpointer;
   }
 
-  /** Counts a commit, waking the thread if it waits for one. No syscall when it does not. */
+  /** Counts a commit and wakes the thread if it waits for one (two atomic operations a commit group). */
   committed(): void {
     Atomics.add(this.state, COMMITS, 1);
     Atomics.notify(this.state, COMMITS, 1);
