@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { ROWS_PER_STEP, QueueEraser } from '../../src/storage/sqlite/queue-eraser';
 import { SCHEMA_VERSION } from '../../src/storage/sqlite/schema';
 import { openSqliteDriver } from '../../src/storage/sqlite/sqlite.driver';
 import {
@@ -97,6 +98,27 @@ describe('sqlite provider', () => {
       }
     });
 
+    it.each([
+      ['queue delete', (driver: StorageDriver, queue: QueueRef) => driver.queues.delete(queue)],
+      ['purge', (driver: StorageDriver, queue: QueueRef) => driver.messages.purge(queue)],
+    ])('a %s of a large queue lets other writes commit between its steps', async (_name, erase) => {
+      const driver = await open(`sqlite:${freshFile()}`);
+      try {
+        const big: QueueRef = { project: 'p', queue: 'big' };
+        const bodies = Array.from({ length: 3 * ROWS_PER_STEP }, (_, i) => message(i));
+        await driver.messages.post(big, 'c', bodies, now);
+        const settled: string[] = [];
+        const erased = erase(driver, big).then(() => settled.push('erase'));
+        const posted = driver.messages.post(ref, 'c', [message('other')], now).then(() => settled.push('post'));
+        await Promise.all([erased, posted]);
+        expect(settled).toEqual(['post', 'erase']);
+        expect(await listAll(driver, big)).toEqual([]);
+        expect(await listAll(driver)).toEqual(['other']);
+      } finally {
+        await driver.close();
+      }
+    });
+
     it('close commits queued writes; afterwards writes are refused and ping answers false', async () => {
       const file = freshFile();
       const driver = await open(`sqlite:${file}`);
@@ -145,6 +167,7 @@ describe('sqlite provider', () => {
       const collect = (value: unknown) => {
         if (value instanceof StatementClass) sources.add((value as Database.Statement).source);
         if (value instanceof Map) for (const v of value.values()) collect(v);
+        if (value instanceof QueueEraser) for (const v of Object.values(value)) collect(v);
       };
       for (const holder of [driver, driver.queues, driver.messages, driver.claims]) {
         for (const value of Object.values(holder)) collect(value);
@@ -186,6 +209,27 @@ describe('sqlite provider', () => {
       // it checkpoints, and if the checkpoint thread holds the file just then, so does the next.
       expect(statSync(`${file}-wal`).size).toBeLessThanOrEqual(((backstopBytes + 4 * body.length) * 4120) / 4096);
       expect(statSync(file).size).toBeGreaterThan(body.length);
+    } finally {
+      await driver.close();
+    }
+  });
+
+  it('deleting a queue that holds more than the WAL may hold leaves the WAL bounded', async () => {
+    const file = freshFile();
+    const driver = await openSqliteDriver(`sqlite:${file}`);
+    const backstopBytes = WRITER_AUTOCHECKPOINT_PAGES * 4096;
+    try {
+      const big: QueueRef = { project: 'p', queue: 'big' };
+      const body = 'x'.repeat(1000);
+      // 1.5 times the backstop in message bodies alone, posted in batches the WAL can absorb.
+      const batch = Array.from({ length: 1000 }, () => message(body));
+      for (let posted = 0; posted < (1.5 * backstopBytes) / body.length; posted += batch.length) {
+        await driver.messages.post(big, 'c', batch, now);
+      }
+      await driver.queues.delete(big);
+      // One transaction for the whole queue would write every page it frees to the WAL at once.
+      expect(statSync(`${file}-wal`).size).toBeLessThanOrEqual(backstopBytes * 1.25);
+      expect(await listAll(driver, big)).toEqual([]);
     } finally {
       await driver.close();
     }

@@ -178,6 +178,19 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
         await expect(driver.queues.delete(newQueue())).resolves.toBeUndefined();
       });
 
+      it('delete removes a queue of thousands of messages, more than one transaction of a stepped delete takes', async () => {
+        const ref = newQueue();
+        await post(ref, Array.from({ length: 4005 }, (_, i) => i));
+        await claim(ref, T0, 10);
+
+        await driver.queues.delete(ref);
+        expect(await driver.queues.getMetadata(ref)).toBeNull();
+        expect(await everything(ref, T0)).toEqual([]);
+        await post(ref, ['after']);
+        expect(bodiesOf(await everything(ref, T0))).toEqual(['after']);
+        expect((await driver.queues.stats(ref, T0)).total).toBe(1);
+      });
+
       it('a queue deleted and created again continues its order: a marker from before still sees new messages', async () => {
         const ref = newQueue();
         await post(ref, ['a', 'b']);
@@ -695,6 +708,19 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
         expect(bodiesOf(await everything(ref, T0))).toEqual(['x', 'y']);
         // A marker from before the purge does not hide what came after it.
         expect(bodiesOf((await list(ref, T0, { marker: before.marker! })).messages)).toEqual(['x', 'y']);
+      });
+
+      it('purge removes a queue of thousands of messages and counts every one of them out', async () => {
+        const ref = newQueue();
+        await post(ref, Array.from({ length: 4005 }, (_, i) => i));
+        const held = await claim(ref, T0, 10);
+
+        await driver.messages.purge(ref);
+        expect(await everything(ref, T0)).toEqual([]);
+        expect(await driver.claims.get(ref, held.claimId, T0)).toBeNull();
+        expect((await driver.queues.stats(ref, T0)).total).toBe(0);
+        await post(ref, ['after']);
+        expect((await driver.queues.stats(ref, T0)).total).toBe(1);
       });
     });
 

@@ -13,6 +13,7 @@ import { boundLimit } from './bound-limit';
 import type { GroupCommit } from './group-commit';
 import { MESSAGE_COLUMNS, type MessageRow, parseMessageMarker, toMessageRecord, toRecordsBySeq } from './message-row';
 import { prepareQueueCounters, type QueueCounters } from './queue-counters';
+import { QueueEraser } from './queue-eraser';
 
 const INSERT_COLUMNS =
   '(project, queue, seq, id, client_id, body, ttl, created, expires, delay_until, claim_id, claim_expires, claim_count)';
@@ -40,9 +41,8 @@ export class SqliteMessageStore implements MessageStore {
   private readonly deleteIdsClaimed: Database.Statement;
   private readonly liveIds: Database.Statement;
   private readonly popFree: Database.Statement;
-  private readonly purgeMessages: Database.Statement;
   private readonly purgeClaims: Database.Statement;
-  private readonly purgeCount: Database.Statement;
+  private readonly eraser: QueueEraser;
 
   constructor(
     private readonly db: Database.Database,
@@ -103,9 +103,8 @@ export class SqliteMessageStore implements MessageStore {
            ORDER BY seq LIMIT ${boundLimit('@limit')})
         RETURNING ${MESSAGE_COLUMNS}`,
     );
-    this.purgeMessages = db.prepare('DELETE FROM messages WHERE project = ? AND queue = ?');
     this.purgeClaims = db.prepare('DELETE FROM claims WHERE project = ? AND queue = ?');
-    this.purgeCount = db.prepare('UPDATE queues SET msg_count = 0 WHERE project = ? AND name = ?');
+    this.eraser = new QueueEraser(db, writes, this.counters);
   }
 
   post(ref: QueueRef, clientId: string, messages: NewMessage[], now: number): Promise<string[]> {
@@ -218,13 +217,13 @@ export class SqliteMessageStore implements MessageStore {
     });
   }
 
+  /**
+   * The messages go a step at a time (see QueueEraser); those posted meanwhile stay, as do claims
+   * made on them. The queue row and its last_seq stay: markers handed out before the purge remain
+   * meaningful.
+   */
   purge(ref: QueueRef): Promise<void> {
-    // The queue row and its last_seq stay: markers handed out before the purge remain meaningful.
-    return this.writes.submit(() => {
-      this.purgeMessages.run(ref.project, ref.queue);
-      this.purgeClaims.run(ref.project, ref.queue);
-      this.purgeCount.run(ref.project, ref.queue);
-    });
+    return this.eraser.erase(ref, { first: () => this.purgeClaims.run(ref.project, ref.queue) });
   }
 
   private insertRows(params: unknown[], count: number): void {

@@ -3,7 +3,8 @@ import type { Metadata, QueueListing, QueueListOptions, QueueRef, QueueStats, Qu
 import { boundLimit } from './bound-limit';
 import type { GroupCommit } from './group-commit';
 import { MESSAGE_COLUMNS, type MessageRow, toMessageRecord } from './message-row';
-import { FIRST_SEQ } from './queue-counters';
+import { FIRST_SEQ, prepareQueueCounters } from './queue-counters';
+import { QueueEraser } from './queue-eraser';
 
 export class SqliteQueueStore implements QueueStore {
   private readonly insert: Database.Statement;
@@ -12,6 +13,7 @@ export class SqliteQueueStore implements QueueStore {
   private readonly raiseSeqFloor: Database.Statement;
   private readonly deleteQueue: Database.Statement;
   private readonly deleteMessages: Database.Statement;
+  private readonly eraser: QueueEraser;
   private readonly deleteClaims: Database.Statement;
   private readonly listNames: Database.Statement;
   private readonly listDetailed: Database.Statement;
@@ -42,6 +44,7 @@ export class SqliteQueueStore implements QueueStore {
     );
     this.deleteQueue = db.prepare('DELETE FROM queues WHERE project = ? AND name = ?');
     this.deleteMessages = db.prepare('DELETE FROM messages WHERE project = ? AND queue = ?');
+    this.eraser = new QueueEraser(db, writes, prepareQueueCounters(db));
     this.deleteClaims = db.prepare('DELETE FROM claims WHERE project = ? AND queue = ?');
     this.listNames = db.prepare(
       `SELECT name FROM queues WHERE project = ? AND name > ? ORDER BY name LIMIT ${boundLimit()}`,
@@ -92,12 +95,18 @@ export class SqliteQueueStore implements QueueStore {
     return this.writes.submit(() => this.updateMetadata.run(text, ref.project, ref.queue).changes === 1);
   }
 
+  /**
+   * The queue's messages go a step at a time (see QueueEraser), and the queue stays until the last
+   * step: a post that lands meanwhile goes into the queue being deleted and is deleted with it.
+   */
   delete(ref: QueueRef): Promise<void> {
-    return this.writes.submit(() => {
-      this.deleteMessages.run(ref.project, ref.queue);
-      this.deleteClaims.run(ref.project, ref.queue);
-      this.raiseSeqFloor.run(ref.project, ref.queue);
-      this.deleteQueue.run(ref.project, ref.queue);
+    return this.eraser.erase(ref, {
+      last: () => {
+        this.deleteMessages.run(ref.project, ref.queue);
+        this.deleteClaims.run(ref.project, ref.queue);
+        this.raiseSeqFloor.run(ref.project, ref.queue);
+        this.deleteQueue.run(ref.project, ref.queue);
+      },
     });
   }
 

@@ -5,6 +5,7 @@ import type { ClaimStore, MessageStore, QueueStore, StorageDriver, SweepResult }
 import { boundLimit } from './bound-limit';
 import { GroupCommit, type Transact } from './group-commit';
 import { prepareQueueCounters, type QueueCounters } from './queue-counters';
+import { ROWS_PER_STEP } from './queue-eraser';
 import { applySchema } from './schema';
 import { SqliteClaimStore } from './sqlite-claim.store';
 import { SqliteMessageStore } from './sqlite-message.store';
@@ -12,8 +13,6 @@ import { SqliteQueueStore } from './sqlite-queue.store';
 import { parseSqliteUrl } from './sqlite-url';
 import { WalCheckpointer, WRITER_AUTOCHECKPOINT_PAGES } from './wal-checkpointer';
 
-/** Rows a sweep deletes per transaction: an expiry wave must not hold the event loop for long. */
-const SWEEP_CHUNK = 2000;
 /** Queues a sweep visits per transaction. */
 const SWEEP_QUEUES = 200;
 /** A group of writes this large commits without waiting for the end of the turn. */
@@ -122,7 +121,7 @@ class SqliteDriver implements StorageDriver {
 
   /**
    * Walks the queues in key order, deleting each one's expired messages (found in
-   * messages_queue_expires, so the per-queue row counts stay exact) in steps of at most SWEEP_CHUNK
+   * messages_queue_expires, so the per-queue row counts stay exact) in steps of at most ROWS_PER_STEP
    * rows. Each step is its own commit group, so requests are served between steps.
    */
   async sweep(now: number): Promise<SweepResult> {
@@ -133,7 +132,7 @@ class SqliteDriver implements StorageDriver {
       // The step reports what it removed rather than adding to `result` itself: a step may run twice
       // if its commit group fails (see GroupCommit).
       const step = await this.writes.submit(() => {
-        let budget = SWEEP_CHUNK;
+        let budget = ROWS_PER_STEP;
         const page = (inclusive ? this.queuesFrom : this.queuesAfter).all(
           cursor.project,
           cursor.name,
@@ -145,10 +144,10 @@ class SqliteDriver implements StorageDriver {
           this.counters.remove(ref, removed);
           budget -= removed;
           // Out of budget: this queue may hold more, so the next step starts at it again.
-          if (budget === 0) return { removed: SWEEP_CHUNK, next: queue, inclusive: true, done: false };
+          if (budget === 0) return { removed: ROWS_PER_STEP, next: queue, inclusive: true, done: false };
         }
         const last = page[page.length - 1];
-        return { removed: SWEEP_CHUNK - budget, next: last, inclusive: false, done: page.length < SWEEP_QUEUES };
+        return { removed: ROWS_PER_STEP - budget, next: last, inclusive: false, done: page.length < SWEEP_QUEUES };
       });
       result.messages += step.removed;
       if (step.done) break;
@@ -156,9 +155,9 @@ class SqliteDriver implements StorageDriver {
       inclusive = step.inclusive;
     }
     for (;;) {
-      const removed = await this.writes.submit(() => this.sweepClaims.run(now, SWEEP_CHUNK).changes);
+      const removed = await this.writes.submit(() => this.sweepClaims.run(now, ROWS_PER_STEP).changes);
       result.claims += removed;
-      if (removed < SWEEP_CHUNK) break;
+      if (removed < ROWS_PER_STEP) break;
     }
     return result;
   }
