@@ -180,7 +180,10 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
 
       it('delete removes a queue of thousands of messages, more than one transaction of a stepped delete takes', async () => {
         const ref = newQueue();
-        await post(ref, Array.from({ length: 4005 }, (_, i) => i));
+        await post(
+          ref,
+          Array.from({ length: 4005 }, (_, i) => i),
+        );
         await claim(ref, T0, 10);
 
         await driver.queues.delete(ref);
@@ -712,7 +715,10 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
 
       it('purge removes a queue of thousands of messages and counts every one of them out', async () => {
         const ref = newQueue();
-        await post(ref, Array.from({ length: 4005 }, (_, i) => i));
+        await post(
+          ref,
+          Array.from({ length: 4005 }, (_, i) => i),
+        );
         const held = await claim(ref, T0, 10);
 
         await driver.messages.purge(ref);
