@@ -13,7 +13,6 @@ export class SqliteQueueStore implements QueueStore {
   private readonly raiseSeqFloor: Database.Statement;
   private readonly deleteQueue: Database.Statement;
   private readonly deleteMessages: Database.Statement;
-  private readonly eraser: QueueEraser;
   private readonly deleteClaims: Database.Statement;
   private readonly listNames: Database.Statement;
   private readonly listDetailed: Database.Statement;
@@ -23,6 +22,7 @@ export class SqliteQueueStore implements QueueStore {
   private readonly claimedCount: Database.Statement;
   private readonly oldest: Database.Statement;
   private readonly newest: Database.Statement;
+  private readonly eraser: QueueEraser;
 
   /** One read transaction, so the counts and the oldest and newest agree with each other. */
   private readonly inReadTransaction: (ref: QueueRef, now: number) => QueueStats;
@@ -44,7 +44,6 @@ export class SqliteQueueStore implements QueueStore {
     );
     this.deleteQueue = db.prepare('DELETE FROM queues WHERE project = ? AND name = ?');
     this.deleteMessages = db.prepare('DELETE FROM messages WHERE project = ? AND queue = ?');
-    this.eraser = new QueueEraser(db, writes, prepareQueueCounters(db));
     this.deleteClaims = db.prepare('DELETE FROM claims WHERE project = ? AND queue = ?');
     this.listNames = db.prepare(
       `SELECT name FROM queues WHERE project = ? AND name > ? ORDER BY name LIMIT ${boundLimit()}`,
@@ -75,6 +74,7 @@ export class SqliteQueueStore implements QueueStore {
       `SELECT ${MESSAGE_COLUMNS} FROM messages INDEXED BY messages_queue_seq
         WHERE project = ? AND queue = ? AND expires > ? ORDER BY seq DESC LIMIT 1`,
     );
+    this.eraser = new QueueEraser(db, writes, prepareQueueCounters(db));
     this.inReadTransaction = db.transaction((ref: QueueRef, now: number) => this.readStats(ref, now));
   }
 
