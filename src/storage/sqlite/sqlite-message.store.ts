@@ -13,7 +13,7 @@ import { boundLimit } from './bound-limit';
 import type { GroupCommit } from './group-commit';
 import { MESSAGE_COLUMNS, type MessageRow, parseMessageMarker, toMessageRecord, toRecordsBySeq } from './message-row';
 import { prepareQueueCounters, type QueueCounters } from './queue-counters';
-import { QueueEraser } from './queue-eraser';
+import type { QueueEraser } from './queue-eraser';
 
 const INSERT_COLUMNS =
   '(project, queue, seq, id, client_id, body, ttl, created, expires, delay_until, claim_id, claim_expires, claim_count)';
@@ -42,11 +42,11 @@ export class SqliteMessageStore implements MessageStore {
   private readonly liveIds: Database.Statement;
   private readonly popFree: Database.Statement;
   private readonly purgeClaims: Database.Statement;
-  private readonly eraser: QueueEraser;
 
   constructor(
     private readonly db: Database.Database,
     private readonly writes: GroupCommit,
+    private readonly eraser: QueueEraser,
   ) {
     this.counters = prepareQueueCounters(db);
     // INDEXED BY throughout: without statistics the planner would rather range-scan expires and
@@ -104,7 +104,6 @@ export class SqliteMessageStore implements MessageStore {
         RETURNING ${MESSAGE_COLUMNS}`,
     );
     this.purgeClaims = db.prepare('DELETE FROM claims WHERE project = ? AND queue = ?');
-    this.eraser = new QueueEraser(db, writes, this.counters);
   }
 
   post(ref: QueueRef, clientId: string, messages: NewMessage[], now: number): Promise<string[]> {

@@ -3,8 +3,8 @@ import type { Metadata, QueueListing, QueueListOptions, QueueRef, QueueStats, Qu
 import { boundLimit } from './bound-limit';
 import type { GroupCommit } from './group-commit';
 import { MESSAGE_COLUMNS, type MessageRow, toMessageRecord } from './message-row';
-import { FIRST_SEQ, prepareQueueCounters } from './queue-counters';
-import { QueueEraser } from './queue-eraser';
+import { FIRST_SEQ } from './queue-counters';
+import type { QueueEraser } from './queue-eraser';
 
 export class SqliteQueueStore implements QueueStore {
   private readonly insert: Database.Statement;
@@ -22,7 +22,6 @@ export class SqliteQueueStore implements QueueStore {
   private readonly claimedCount: Database.Statement;
   private readonly oldest: Database.Statement;
   private readonly newest: Database.Statement;
-  private readonly eraser: QueueEraser;
 
   /** One read transaction, so the counts and the oldest and newest agree with each other. */
   private readonly inReadTransaction: (ref: QueueRef, now: number) => QueueStats;
@@ -30,6 +29,7 @@ export class SqliteQueueStore implements QueueStore {
   constructor(
     db: Database.Database,
     private readonly writes: GroupCommit,
+    private readonly eraser: QueueEraser,
   ) {
     this.insert = db.prepare(
       `INSERT INTO queues (project, name, metadata, created, last_seq)
@@ -74,7 +74,6 @@ export class SqliteQueueStore implements QueueStore {
       `SELECT ${MESSAGE_COLUMNS} FROM messages INDEXED BY messages_queue_seq
         WHERE project = ? AND queue = ? AND expires > ? ORDER BY seq DESC LIMIT 1`,
     );
-    this.eraser = new QueueEraser(db, writes, prepareQueueCounters(db));
     this.inReadTransaction = db.transaction((ref: QueueRef, now: number) => this.readStats(ref, now));
   }
 

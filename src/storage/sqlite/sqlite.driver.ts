@@ -5,7 +5,7 @@ import type { ClaimStore, MessageStore, QueueStore, StorageDriver, SweepResult }
 import { boundLimit } from './bound-limit';
 import { GroupCommit, type Transact } from './group-commit';
 import { prepareQueueCounters, type QueueCounters } from './queue-counters';
-import { ROWS_PER_STEP } from './queue-eraser';
+import { QueueEraser, ROWS_PER_STEP } from './queue-eraser';
 import { applySchema } from './schema';
 import { SqliteClaimStore } from './sqlite-claim.store';
 import { SqliteMessageStore } from './sqlite-message.store';
@@ -97,10 +97,12 @@ class SqliteDriver implements StorageDriver {
       retryAlone: (error) => !(error instanceof Database.SqliteError && DATABASE_FAILURE.test(error.code)),
       committed: checkpointer ? () => checkpointer.committed() : undefined,
     });
-    this.queues = new SqliteQueueStore(db, this.writes);
-    this.messages = new SqliteMessageStore(db, this.writes);
-    this.claims = new SqliteClaimStore(db, this.writes);
     this.counters = prepareQueueCounters(db);
+    // One eraser for queue delete and purge, which empty a queue the same way.
+    const eraser = new QueueEraser(db, this.writes, this.counters);
+    this.queues = new SqliteQueueStore(db, this.writes, eraser);
+    this.messages = new SqliteMessageStore(db, this.writes, eraser);
+    this.claims = new SqliteClaimStore(db, this.writes);
     this.queuesFrom = db.prepare(
       `SELECT project, name FROM queues WHERE (project, name) >= (?, ?) ORDER BY project, name LIMIT ${boundLimit()}`,
     );
