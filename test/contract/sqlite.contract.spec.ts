@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ROWS_PER_STEP, QueueEraser } from '../../src/storage/sqlite/queue-eraser';
 import { SCHEMA_VERSION } from '../../src/storage/sqlite/schema';
@@ -136,6 +136,32 @@ describe('sqlite provider', () => {
         await reopened.close();
       }
     });
+  });
+
+  it('opening a new file waits for another process to let go of it, where the busy timeout does not', async () => {
+    // Held by a second connection, the write lock makes the switch to WAL fail at once with
+    // SQLITE_BUSY (see enterWalMode): what a second server process opening the file does. (On its
+    // own thread the driver opens the same way, too late to be caught by this 100 ms lock.)
+    const file = freshFile();
+    mkdirSync(dirname(file), { recursive: true });
+    const other = new Database(file);
+    other.exec('BEGIN IMMEDIATE');
+    const released = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        other.exec('COMMIT');
+        resolve();
+      }, 100),
+    );
+    try {
+      const driver = await openSqliteDriver(`sqlite:${file}`);
+      await released;
+      await driver.queues.create(ref, {}, now);
+      await driver.close();
+      expect(other.pragma('journal_mode', { simple: true })).toBe('wal');
+    } finally {
+      await released;
+      other.close();
+    }
   });
 
   it('opening records the schema version and refuses a file from a newer schema', async () => {

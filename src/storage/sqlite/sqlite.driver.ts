@@ -9,10 +9,14 @@ import { QueueEraser, ROWS_PER_STEP } from './queue-eraser';
 import { applySchema } from './schema';
 import { SqliteClaimStore } from './sqlite-claim.store';
 import { SqliteMessageStore } from './sqlite-message.store';
+import { sqliteErrorCode } from './sqlite-error-code';
 import { SqliteQueueStore } from './sqlite-queue.store';
 import { parseSqliteUrl } from './sqlite-url';
 import { WalCheckpointer, WRITER_AUTOCHECKPOINT_PAGES } from './wal-checkpointer';
+import { enterWalMode } from './wal-mode';
 
+/** How long a connection waits for another process's lock before it fails with SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 5000;
 /** Queues a sweep visits per transaction. */
 const SWEEP_QUEUES = 200;
 /** A group of writes this large commits without waiting for the end of the turn. */
@@ -39,8 +43,8 @@ export async function openSqliteDriver(url: string): Promise<StorageDriver> {
   let checkpointer: WalCheckpointer | null = null;
   try {
     // Another process may hold the write lock (one file, several server processes): wait for it.
-    db.pragma('busy_timeout = 5000');
-    if (!location.memory) db.pragma('journal_mode = WAL');
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    if (!location.memory) await enterWalMode(db, BUSY_TIMEOUT_MS);
     db.pragma(`synchronous = ${location.synchronous}`);
     db.pragma('temp_store = MEMORY');
     // Pages of the database file are read through a memory map, without a syscall each; the page
@@ -94,7 +98,7 @@ class SqliteDriver implements StorageDriver {
     this.writes = new GroupCommit(transact, {
       windowMs: groupCommitMs,
       maxBatch: MAX_GROUP,
-      retryAlone: (error) => !(error instanceof Database.SqliteError && DATABASE_FAILURE.test(error.code)),
+      retryAlone: (error) => !DATABASE_FAILURE.test(sqliteErrorCode(error) ?? ''),
       committed: checkpointer ? () => checkpointer.committed() : undefined,
     });
     this.counters = prepareQueueCounters(db);
