@@ -20,8 +20,9 @@ describe('QueueEraser', () => {
     const tx = db.transaction((body: () => unknown) => body());
     const transact: Transact = (body) => tx.immediate(body) as ReturnType<typeof body>;
     writes = new GroupCommit(transact);
-    messages = new SqliteMessageStore(db, writes, new QueueEraser(db, writes, prepareQueueCounters(db)));
-    claims = new SqliteClaimStore(db, writes);
+    const counters = prepareQueueCounters(db);
+    messages = new SqliteMessageStore(db, writes, counters, new QueueEraser(db, writes, counters));
+    claims = new SqliteClaimStore(db, writes, counters);
   });
 
   afterEach(() => db.close());

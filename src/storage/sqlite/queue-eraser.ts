@@ -59,9 +59,9 @@ export class QueueEraser {
         }
         const removed = this.deleteStep.run(ref.project, ref.queue, end, ROWS_PER_STEP).changes;
         this.counters.remove(ref, removed);
-        if (removed === ROWS_PER_STEP) return { through: end, done: false };
-        hooks.last?.();
-        return { through: end, done: true };
+        const done = removed < ROWS_PER_STEP;
+        if (done) hooks.last?.();
+        return { through: end, done };
       });
       if (step.done) return;
       through = step.through;

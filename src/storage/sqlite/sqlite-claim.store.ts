@@ -11,7 +11,7 @@ import { newTimeOrderedId } from '../time-ordered-id';
 import { boundLimit } from './bound-limit';
 import type { GroupCommit } from './group-commit';
 import { MESSAGE_COLUMNS, messageColumns, type MessageRow, toMessageRecord, toRecordsBySeq } from './message-row';
-import { prepareQueueCounters, type QueueCounters } from './queue-counters';
+import type { QueueCounters } from './queue-counters';
 
 /** Free, visible and live, in the queue's (project, queue, seq) index order. */
 const CLAIMABLE = `project = @project AND queue = @queue AND expires > @now AND delay_until <= @now
@@ -67,7 +67,6 @@ function holdParams(ref: QueueRef, claimId: string, ttl: number, grace: number, 
 }
 
 export class SqliteClaimStore implements ClaimStore {
-  private readonly counters: QueueCounters;
   private readonly claimFirst: Database.Statement;
   private readonly candidates: Database.Statement;
   private readonly claimSeqs: Database.Statement;
@@ -87,8 +86,8 @@ export class SqliteClaimStore implements ClaimStore {
   constructor(
     db: Database.Database,
     private readonly writes: GroupCommit,
+    private readonly counters: QueueCounters,
   ) {
-    this.counters = prepareQueueCounters(db);
     // The common case, no dead-letter policy: pick and mark in one statement.
     this.claimFirst = db.prepare(
       `UPDATE messages SET ${HOLD}, claim_count = claim_count + 1

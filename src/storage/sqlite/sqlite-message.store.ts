@@ -12,7 +12,7 @@ import { newTimeOrderedId } from '../time-ordered-id';
 import { boundLimit } from './bound-limit';
 import type { GroupCommit } from './group-commit';
 import { MESSAGE_COLUMNS, type MessageRow, parseMessageMarker, toMessageRecord, toRecordsBySeq } from './message-row';
-import { prepareQueueCounters, type QueueCounters } from './queue-counters';
+import type { QueueCounters } from './queue-counters';
 import type { QueueEraser } from './queue-eraser';
 
 const INSERT_COLUMNS =
@@ -29,7 +29,6 @@ interface DeleteProbe {
 }
 
 export class SqliteMessageStore implements MessageStore {
-  private readonly counters: QueueCounters;
   private readonly insertStatements = new Map<number, Database.Statement>();
   private readonly listPage: Database.Statement;
   private readonly getOne: Database.Statement;
@@ -46,9 +45,9 @@ export class SqliteMessageStore implements MessageStore {
   constructor(
     private readonly db: Database.Database,
     private readonly writes: GroupCommit,
+    private readonly counters: QueueCounters,
     private readonly eraser: QueueEraser,
   ) {
-    this.counters = prepareQueueCounters(db);
     // INDEXED BY throughout: without statistics the planner would rather range-scan expires and
     // sort the whole queue than walk (project, queue, seq) and stop at the limit.
     // Filters are bound as 0/1 flags so one cached statement serves every combination.

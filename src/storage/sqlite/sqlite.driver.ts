@@ -102,11 +102,12 @@ class SqliteDriver implements StorageDriver {
       committed: checkpointer ? () => checkpointer.committed() : undefined,
     });
     this.counters = prepareQueueCounters(db);
-    // One eraser for queue delete and purge, which empty a queue the same way.
+    // One set of counters for every writer of message rows, and one eraser for queue delete and
+    // purge, which empty a queue the same way.
     const eraser = new QueueEraser(db, this.writes, this.counters);
     this.queues = new SqliteQueueStore(db, this.writes, eraser);
-    this.messages = new SqliteMessageStore(db, this.writes, eraser);
-    this.claims = new SqliteClaimStore(db, this.writes);
+    this.messages = new SqliteMessageStore(db, this.writes, this.counters, eraser);
+    this.claims = new SqliteClaimStore(db, this.writes, this.counters);
     this.queuesFrom = db.prepare(
       `SELECT project, name FROM queues WHERE (project, name) >= (?, ?) ORDER BY project, name LIMIT ${boundLimit()}`,
     );
