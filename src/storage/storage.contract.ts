@@ -124,6 +124,7 @@ export interface ClaimInfo {
 export interface SweepResult {
   messages: number;
   claims: number;
+  subscriptions: number;
 }
 
 export interface QueueStore {
@@ -133,7 +134,7 @@ export interface QueueStore {
   getMetadata(ref: QueueRef): Promise<Metadata | null>;
   /** Replaces the metadata; false when the queue does not exist. */
   setMetadata(ref: QueueRef, metadata: Metadata): Promise<boolean>;
-  /** Deletes the queue with all its messages and claims; a missing queue is not an error. */
+  /** Deletes the queue with all its messages, claims and subscriptions; a missing queue is not an error. */
   delete(ref: QueueRef): Promise<void>;
   list(project: string, options: QueueListOptions): Promise<QueueListing[]>;
   count(project: string): Promise<number>;
@@ -181,12 +182,76 @@ export interface ClaimStore {
   release(ref: QueueRef, claimId: string, now: number): Promise<void>;
 }
 
+/** A queue's subscriber, as stored. */
+export interface SubscriptionRecord {
+  /** UUID of version 7: listing by id is listing in creation order. */
+  id: string;
+  /** The queue it belongs to (Zaqar's `source`). */
+  queue: string;
+  /** URI: http(s)://, trust+http(s)://, mailto:. Unique per project and queue. */
+  subscriber: string;
+  /** Seconds, as given at creation or by the last update that set it. */
+  ttl: number;
+  /** Creation time, ms; the subscription's age counts from it. */
+  created: number;
+  /** Live while expires > now (ms); set from `ttl` at creation and by any update of `ttl`. */
+  expires: number;
+  options: Metadata;
+  confirmed: boolean;
+}
+
+export interface NewSubscription {
+  subscriber: string;
+  ttl: number;
+  options: Metadata;
+}
+
+/** The fields an update sets; absent fields stay as they were. */
+export interface SubscriptionChanges {
+  subscriber?: string;
+  ttl?: number;
+  options?: Metadata;
+}
+
+export interface SubscriptionListOptions {
+  /** Ids strictly greater than the marker, ascending. */
+  marker?: string;
+  limit: number;
+}
+
+export type SubscriptionCreated =
+  | { created: true; subscription: SubscriptionRecord }
+  /** The subscriber already has a live subscription on this queue: that one, unchanged. */
+  | { created: false; subscription: SubscriptionRecord };
+
+export type SubscriptionUpdate = 'updated' | 'missing' | /** the new subscriber is taken on this queue */ 'conflict';
+
+export interface SubscriptionStore {
+  /**
+   * Creates the subscription, and the queue (metadata {}) when it does not exist, as Zaqar does.
+   * Unique by (project, queue, subscriber) among live subscriptions, across processes.
+   */
+  create(ref: QueueRef, subscription: NewSubscription, now: number): Promise<SubscriptionCreated>;
+  /** Live subscriptions of the queue in id order after the marker. */
+  list(ref: QueueRef, options: SubscriptionListOptions, now: number): Promise<SubscriptionRecord[]>;
+  /** The live subscription, or null (unknown, expired, malformed id or another queue's). */
+  get(ref: QueueRef, id: string, now: number): Promise<SubscriptionRecord | null>;
+  update(ref: QueueRef, id: string, changes: SubscriptionChanges, now: number): Promise<SubscriptionUpdate>;
+  /** Sets `confirmed`; false when the subscription does not exist (or expired). */
+  confirm(ref: QueueRef, id: string, confirmed: boolean, now: number): Promise<boolean>;
+  /** A missing subscription is not an error. */
+  delete(ref: QueueRef, id: string): Promise<void>;
+  /** Deletes every subscription of the queue (purge with resource_types subscriptions). */
+  purge(ref: QueueRef): Promise<void>;
+}
+
 /** One storage back end: what a provider module builds from its URL. */
 export interface StorageDriver {
   readonly queues: QueueStore;
   readonly messages: MessageStore;
   readonly claims: ClaimStore;
-  /** Removes expired messages and claims for good (they are already invisible to queries). */
+  readonly subscriptions: SubscriptionStore;
+  /** Removes expired messages, claims and subscriptions for good (they are already invisible to queries). */
   sweep(now: number): Promise<SweepResult>;
   /** True when the back end answers. */
   ping(): Promise<boolean>;
@@ -197,3 +262,4 @@ export const STORAGE_DRIVER = Symbol('StorageDriver');
 export const QUEUE_STORE = Symbol('QueueStore');
 export const MESSAGE_STORE = Symbol('MessageStore');
 export const CLAIM_STORE = Symbol('ClaimStore');
+export const SUBSCRIPTION_STORE = Symbol('SubscriptionStore');

@@ -1,7 +1,14 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { PostgresStorageModule } from './postgres/postgres-storage.module';
 import { SqliteStorageModule } from './sqlite/sqlite-storage.module';
-import { CLAIM_STORE, MESSAGE_STORE, QUEUE_STORE, STORAGE_DRIVER, StorageDriver } from './storage.contract';
+import {
+  CLAIM_STORE,
+  MESSAGE_STORE,
+  QUEUE_STORE,
+  STORAGE_DRIVER,
+  StorageDriver,
+  SUBSCRIPTION_STORE,
+} from './storage.contract';
 
 /** URL scheme → the provider module that serves it. A new provider adds one line here. */
 const PROVIDERS: Record<string, (url: string) => DynamicModule> = {
@@ -40,8 +47,9 @@ export class StorageModule {
         fromDriver(QUEUE_STORE, (driver) => driver.queues),
         fromDriver(MESSAGE_STORE, (driver) => driver.messages),
         fromDriver(CLAIM_STORE, (driver) => driver.claims),
+        fromDriver(SUBSCRIPTION_STORE, (driver) => driver.subscriptions),
       ],
-      exports: [QUEUE_STORE, MESSAGE_STORE, CLAIM_STORE, providerModule.module],
+      exports: [QUEUE_STORE, MESSAGE_STORE, CLAIM_STORE, SUBSCRIPTION_STORE, providerModule.module],
     };
   }
 }
