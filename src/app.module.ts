@@ -14,6 +14,7 @@ import { PolicyGuard } from './policy/policy.guard';
 import { PolicyModule } from './policy/policy.module';
 import { QueuesModule } from './queues/queues.module';
 import { StorageModule } from './storage/storage.module';
+import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 import { VersionsModule } from './versions/versions.module';
 
 @Module({})
@@ -32,6 +33,7 @@ export class AppModule {
         QueuesModule,
         MessagesModule,
         ClaimsModule,
+        SubscriptionsModule,
       ],
       providers: [
         // in Zaqar's order: who is asking (401/404), request checks (400), then policy (403)

@@ -51,8 +51,8 @@ export class Forbidden extends ZaqarError {
 }
 
 export class Conflict extends ZaqarError {
-  constructor(description: string) {
-    super(409, 'Resource conflict', description);
+  constructor(description: string, headers: Record<string, string> = {}) {
+    super(409, 'Resource conflict', description, headers);
   }
 }
 

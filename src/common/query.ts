@@ -44,10 +44,20 @@ export function listParam(query: Query, name: string): string[] | undefined {
   return items.length ? items : undefined;
 }
 
+type QueryParam = [string, string | number | boolean | undefined];
+
 /** Builds `?a=1&b=true` for next links, keeping the order given. */
-export function toQueryString(params: Array<[string, string | number | boolean | undefined]>): string {
+export function toQueryString(params: QueryParam[]): string {
   const parts = params
     .filter(([, value]) => value !== undefined)
     .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`);
   return parts.length ? `?${parts.join('&')}` : '';
+}
+
+/**
+ * A next link's query: the caller's parameters in Zaqar's order and the new marker, which stands
+ * first when the request gave one (Falcon keeps the key where it was) and last when it did not.
+ */
+export function nextPageQuery(params: QueryParam[], markerGiven: boolean, marker: string | undefined): string {
+  return toQueryString(markerGiven ? [['marker', marker], ...params] : [...params, ['marker', marker]]);
 }

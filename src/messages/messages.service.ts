@@ -4,7 +4,7 @@ import { SETTINGS } from '../config/settings.module';
 import { MIN_MESSAGE_TTL } from '../config/limits';
 import { BadRequest, Forbidden, InvalidApiRequest, InvalidRequestBody, NotFound } from '../common/errors';
 import { intField } from '../common/fields';
-import { toQueryString } from '../common/query';
+import { nextPageQuery } from '../common/query';
 import type { RequestContext } from '../common/request-context';
 import { isJsonObject, requireDocument } from '../common/request-body';
 import { postingPolicy, PostingPolicy } from '../queues/queue-metadata';
@@ -83,17 +83,19 @@ export class MessagesService {
       now,
     );
     if (!page.messages.length) return { messages: [], links: [] };
-    const params: Array<[string, string | number | boolean | undefined]> = [
-      ['limit', query.limit],
-      ['echo', query.echo],
-      ['include_claimed', query.includeClaimed],
-      ['include_delayed', includeDelayed],
-    ];
-    if (query.marker !== undefined) params.unshift(['marker', page.marker ?? undefined]);
-    else params.push(['marker', page.marker ?? undefined]);
+    const next = nextPageQuery(
+      [
+        ['limit', query.limit],
+        ['echo', query.echo],
+        ['include_claimed', query.includeClaimed],
+        ['include_delayed', includeDelayed],
+      ],
+      query.marker !== undefined,
+      page.marker ?? undefined,
+    );
     return {
       messages: page.messages.map((m) => messageView(m, queue, now)),
-      links: [{ rel: 'next', href: `${queuePath(queue)}/messages${toQueryString(params)}` }],
+      links: [{ rel: 'next', href: `${queuePath(queue)}/messages${next}` }],
     };
   }
 

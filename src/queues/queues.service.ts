@@ -3,7 +3,7 @@ import type { Settings } from '../config/settings';
 import { SETTINGS } from '../config/settings.module';
 import { InvalidApiRequest, InvalidRequestBody, NotFound } from '../common/errors';
 import { applyMetadataPatch, parseMetadataPatch } from '../common/json-patch';
-import { toQueryString } from '../common/query';
+import { nextPageQuery } from '../common/query';
 import type { RequestContext } from '../common/request-context';
 import { isJsonObject, requireDocument, requireObject } from '../common/request-body';
 import { ageOf, queuePath } from '../messages/message-view';
@@ -14,6 +14,8 @@ import {
   MessageStore,
   QUEUE_STORE,
   QueueStore,
+  SUBSCRIPTION_STORE,
+  SubscriptionStore,
 } from '../storage/storage.contract';
 import { QueueReadCache } from './queue-read.cache';
 import { checkReservedMetadata, reservedDefaults, withReservedDefaults } from './queue-metadata';
@@ -30,6 +32,7 @@ export class QueuesService {
   constructor(
     @Inject(QUEUE_STORE) private readonly queues: QueueStore,
     @Inject(MESSAGE_STORE) private readonly messages: MessageStore,
+    @Inject(SUBSCRIPTION_STORE) private readonly subscriptions: SubscriptionStore,
     private readonly cache: QueueReadCache,
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
@@ -106,13 +109,15 @@ export class QueuesService {
     return { messages };
   }
 
-  /** Removes the queue's messages (and, once they exist, its subscriptions), keeping the queue. */
+  /** Removes the queue's messages, its subscriptions, or both, keeping the queue. */
   async purge(ctx: RequestContext, queue: string, body: unknown, length: number | undefined): Promise<void> {
     const types = length ? purgedResourceTypes(requireDocument(body, length)) : PURGEABLE;
-    if (!types.includes('messages')) return;
     const ref = { project: ctx.project, queue };
-    await this.messages.purge(ref);
-    this.cache.messagesChanged(ref);
+    if (types.includes('subscriptions')) await this.subscriptions.purge(ref);
+    if (types.includes('messages')) {
+      await this.messages.purge(ref);
+      this.cache.messagesChanged(ref);
+    }
   }
 
   private checkMetadataSize(
@@ -142,14 +147,15 @@ export function queueNotFound(ctx: RequestContext, queue: string): NotFound {
 
 /** The next-page link keeps the caller's parameters in Zaqar's order, with the new marker. */
 function nextQuery(query: QueueListQuery, marker: string | undefined): string {
-  const params: Array<[string, string | number | boolean | undefined]> = [
-    ['limit', query.limit],
-    ['detailed', query.detailed],
-    ['with_count', query.withCount],
-  ];
-  if (query.marker !== undefined) params.unshift(['marker', marker]);
-  else params.push(['marker', marker]);
-  return toQueryString(params);
+  return nextPageQuery(
+    [
+      ['limit', query.limit],
+      ['detailed', query.detailed],
+      ['with_count', query.withCount],
+    ],
+    query.marker !== undefined,
+    marker,
+  );
 }
 
 /** Stats show the oldest and newest messages in full, with their creation time in ISO 8601. */

@@ -121,6 +121,13 @@ export class ZaqarClient {
     return (res.body.resources as string[]).map(lastSegment);
   }
 
+  /** Subscribes to a queue and returns the subscription id (201 expected). */
+  async subscribe(queue: string, subscription: Record<string, unknown>): Promise<string> {
+    const res = await this.post(`/v2/queues/${queue}/subscriptions`, { json: subscription });
+    if (res.status !== 201) throw new Error(`subscribing to ${queue}: ${res.status} ${res.text}`);
+    return res.body.subscription_id;
+  }
+
   /** Claims messages; returns the claim id (null on 204) and the claimed messages. */
   async claim(
     queue: string,

@@ -1,0 +1,81 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { intParam, Query as QueryParams, stringParam } from '../common/query';
+import { contentLength } from '../common/request-body';
+import { Ctx, RequestContext } from '../common/request-context';
+import { Action } from '../policy/action.decorator';
+import { subscriptionsPath, SubscriptionsService } from './subscriptions.service';
+
+type RequestHeaders = Record<string, string | undefined>;
+
+@Controller('v2/queues/:queue/subscriptions')
+export class SubscriptionsController {
+  constructor(private readonly subscriptions: SubscriptionsService) {}
+
+  @Action('subscription:create')
+  @Post()
+  @HttpCode(201)
+  async create(
+    @Ctx() ctx: RequestContext,
+    @Param('queue') queue: string,
+    @Body() body: unknown,
+    @Headers() headers: RequestHeaders,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const { id } = await this.subscriptions.create(ctx, queue, body, contentLength(headers));
+    reply.header('Location', subscriptionsPath(queue));
+    return { subscription_id: id };
+  }
+
+  @Action('subscription:get_all')
+  @Get()
+  list(@Ctx() ctx: RequestContext, @Param('queue') queue: string, @Query() query: QueryParams) {
+    return this.subscriptions.list(ctx, queue, {
+      marker: stringParam(query, 'marker'),
+      limit: intParam(query, 'limit'),
+    });
+  }
+
+  @Action('subscription:get')
+  @Get(':subscription')
+  get(@Ctx() ctx: RequestContext, @Param('queue') queue: string, @Param('subscription') id: string) {
+    return this.subscriptions.get(ctx, queue, id);
+  }
+
+  @Action('subscription:update')
+  @Patch(':subscription')
+  @HttpCode(204)
+  async update(
+    @Ctx() ctx: RequestContext,
+    @Param('queue') queue: string,
+    @Param('subscription') id: string,
+    @Body() body: unknown,
+    @Headers() headers: RequestHeaders,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<void> {
+    await this.subscriptions.update(ctx, queue, id, body, contentLength(headers));
+    reply.header('Location', `${subscriptionsPath(queue)}/${id}`);
+  }
+
+  @Action('subscription:delete')
+  @Delete(':subscription')
+  @HttpCode(204)
+  async delete(@Ctx() ctx: RequestContext, @Param('queue') queue: string, @Param('subscription') id: string) {
+    await this.subscriptions.delete(ctx, queue, id);
+  }
+
+  @Action('subscription:confirm')
+  @Put(':subscription/confirm')
+  @HttpCode(204)
+  async confirm(
+    @Ctx() ctx: RequestContext,
+    @Param('queue') queue: string,
+    @Param('subscription') id: string,
+    @Body() body: unknown,
+    @Headers() headers: RequestHeaders,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<void> {
+    await this.subscriptions.confirm(ctx, queue, id, body, contentLength(headers));
+    reply.header('Location', `${subscriptionsPath(queue)}/${id}/confirm`);
+  }
+}

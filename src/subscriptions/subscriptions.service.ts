@@ -1,0 +1,145 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { BadRequest, Conflict, InvalidApiRequest, NotFound } from '../common/errors';
+import { nextPageQuery } from '../common/query';
+import type { RequestContext } from '../common/request-context';
+import { isJsonObject, requireDocument } from '../common/request-body';
+import type { Settings } from '../config/settings';
+import { SETTINGS } from '../config/settings.module';
+import { queuePath } from '../messages/message-view';
+import { QueueReadCache } from '../queues/queue-read.cache';
+import { QueueRef, SUBSCRIPTION_STORE, SubscriptionChanges, SubscriptionStore } from '../storage/storage.contract';
+import { ConfirmationDto, SubscriptionFieldsDto, validateDto } from './subscription.dto';
+import { subscriptionView } from './subscription-view';
+import { uriScheme } from './subscriber-uri';
+
+export interface SubscriptionListQuery {
+  marker?: string;
+  limit?: number;
+}
+
+export interface CreatedSubscription {
+  id: string;
+  /** False when the subscriber already had an unconfirmed subscription on the queue (Zaqar answers 201 again). */
+  created: boolean;
+}
+
+@Injectable()
+export class SubscriptionsService {
+  constructor(
+    @Inject(SUBSCRIPTION_STORE) private readonly subscriptions: SubscriptionStore,
+    private readonly cache: QueueReadCache,
+    @Inject(SETTINGS) private readonly settings: Settings,
+  ) {}
+
+  async create(ctx: RequestContext, queue: string, body: unknown, length: number | undefined) {
+    const document = this.readDocument(body, length);
+    if (!('subscriber' in document)) throw new InvalidApiRequest('Missing parameter subscriber in body.');
+    const fields = this.readFields(document);
+    const ref = { project: ctx.project, queue };
+    const result = await this.subscriptions.create(
+      ref,
+      {
+        subscriber: fields.subscriber!,
+        ttl: fields.ttl ?? this.settings.limits.default_subscription_ttl,
+        options: fields.options ?? {},
+      },
+      Date.now(),
+    );
+    // Creating may have created the queue (as in Zaqar).
+    if (result.created) this.cache.forget(ref);
+    // The same subscriber again: Zaqar answers with the existing subscription until it is confirmed.
+    else if (result.subscription.confirmed) {
+      throw new Conflict(DUPLICATE, { Location: subscriptionsPath(queue) });
+    }
+    return { id: result.subscription.id, created: result.created } satisfies CreatedSubscription;
+  }
+
+  async list(ctx: RequestContext, queue: string, query: SubscriptionListQuery) {
+    const max = this.settings.limits.max_subscriptions_per_page;
+    if (query.limit !== undefined && !(query.limit > 0 && query.limit <= max)) {
+      throw new InvalidApiRequest(`Limit must be at least 1 and may not be greater than ${max}.`);
+    }
+    const now = Date.now();
+    const found = await this.subscriptions.list(
+      { project: ctx.project, queue },
+      { marker: query.marker, limit: query.limit ?? 10 },
+      now,
+    );
+    if (!found.length) return { subscriptions: [], links: [] };
+    const next = nextPageQuery([['limit', query.limit]], query.marker !== undefined, found[found.length - 1].id);
+    return {
+      subscriptions: found.map((s) => subscriptionView(s, now)),
+      links: [{ rel: 'next', href: `${subscriptionsPath(queue)}${next}` }],
+    };
+  }
+
+  async get(ctx: RequestContext, queue: string, id: string) {
+    const now = Date.now();
+    const found = await this.subscriptions.get({ project: ctx.project, queue }, id, now);
+    if (!found) throw subscriptionNotFound(id);
+    return subscriptionView(found, now);
+  }
+
+  async update(ctx: RequestContext, queue: string, id: string, body: unknown, length: number | undefined) {
+    const fields = this.readFields(this.readDocument(body, length));
+    const changes: SubscriptionChanges = {};
+    if (fields.subscriber !== undefined) changes.subscriber = fields.subscriber;
+    if (fields.ttl !== undefined) changes.ttl = fields.ttl;
+    if (fields.options !== undefined) changes.options = fields.options;
+    if (!Object.keys(changes).length) {
+      throw new BadRequest('Unable to update subscription', `Subscription ${id} could not be updated.`);
+    }
+    const outcome = await this.subscriptions.update({ project: ctx.project, queue }, id, changes, Date.now());
+    if (outcome === 'missing') throw subscriptionNotFound(id);
+    if (outcome === 'conflict') throw new Conflict(TAKEN);
+  }
+
+  async confirm(ctx: RequestContext, queue: string, id: string, body: unknown, length: number | undefined) {
+    const document = body === undefined && !length ? {} : requireDocument(body, length);
+    const { confirmed } = validateDto(ConfirmationDto, isJsonObject(document) ? document : {});
+    const found = await this.subscriptions.confirm({ project: ctx.project, queue }, id, confirmed, Date.now());
+    if (!found) throw subscriptionNotFound(id);
+  }
+
+  delete(ctx: RequestContext, queue: string, id: string): Promise<void> {
+    return this.subscriptions.delete({ project: ctx.project, queue }, id);
+  }
+
+  /** Ends every subscription of the queue (purge with resource_types subscriptions). */
+  purge(ref: QueueRef): Promise<void> {
+    return this.subscriptions.purge(ref);
+  }
+
+  /** Zaqar reads a missing body as {} and checks the fields from there. */
+  private readDocument(body: unknown, length: number | undefined): Record<string, unknown> {
+    if (body === undefined && !length) return {};
+    const document = requireDocument(body, length);
+    if (!isJsonObject(document)) throw new InvalidApiRequest('Subscriptions must be a dict.');
+    return document;
+  }
+
+  /** Zaqar's subscription_patching checks, in its order. */
+  private readFields(document: Record<string, unknown>): SubscriptionFieldsDto & { subscriber?: string } {
+    if (!Object.keys(document).length) throw new InvalidApiRequest('No subscription to create.');
+    const types = this.settings.limits.subscriber_types;
+    const { subscriber } = document;
+    if (subscriber !== undefined && (typeof subscriber !== 'string' || !types.includes(uriScheme(subscriber)))) {
+      const listed = `[${types.map((t) => `'${t}'`).join(', ')}]`;
+      throw new InvalidApiRequest(`The subscriber type of subscription must be supported in the list ${listed}.`);
+    }
+    const fields = validateDto(SubscriptionFieldsDto, document);
+    return { ...fields, subscriber: subscriber as string | undefined };
+  }
+}
+
+/** Zaqar words the two conflicts a space apart: the create's text is the transport's, the update's the store's. */
+const TAKEN = 'Such subscription already exists. Subscriptions are unique by project + queue + subscriber URI.';
+const DUPLICATE = 'Such subscription already exists.Subscriptions are unique by project + queue + subscriber URI.';
+
+export function subscriptionsPath(queue: string): string {
+  return `${queuePath(queue)}/subscriptions`;
+}
+
+function subscriptionNotFound(id: string): NotFound {
+  return new NotFound(`Subscription ${id} does not exist`);
+}
