@@ -10,6 +10,7 @@ import { IdentityGuard } from './identity/identity.guard';
 import { IdentityModule } from './identity/identity.module';
 import { JobsModule } from './jobs/jobs.module';
 import { MessagesModule } from './messages/messages.module';
+import { MessagePipelineModule } from './messages/pipeline/message-pipeline.module';
 import { PolicyGuard } from './policy/policy.guard';
 import { PolicyModule } from './policy/policy.module';
 import { QueuesModule } from './queues/queues.module';
@@ -28,6 +29,7 @@ export class AppModule {
         PolicyModule,
         StorageModule.forRoot(settings.storageUrl),
         JobsModule.forRoot(settings),
+        MessagePipelineModule.forRoot(settings.messagePipeline),
         VersionsModule,
         HealthModule,
         QueuesModule,

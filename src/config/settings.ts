@@ -22,6 +22,8 @@ export interface Settings {
   authStrategy: AuthStrategy;
   /** Key that signs and verifies pre-signed URLs ([signed_url] secret_key). */
   signedUrlSecretKey: string;
+  /** Stages every post runs through before it is stored ([storage] message_pipeline), in order. */
+  messagePipeline: string[];
   /** The whole zaqar.conf, for sections read by the modules that own them ([keystone_authtoken]). */
   conf: ZaqarConf;
 }
@@ -47,8 +49,17 @@ export function loadSettings(env: Env = process.env): Settings {
     limits: readLimits(conf.transport ?? {}),
     authStrategy: readAuthStrategy(env.AUTH_STRATEGY ?? conf.DEFAULT?.auth_strategy),
     signedUrlSecretKey: env.SIGNED_URL_SECRET_KEY ?? conf.signed_url?.secret_key ?? '',
+    messagePipeline: commaList(env.MESSAGE_PIPELINE ?? conf.storage?.message_pipeline ?? ''),
     conf,
   };
+}
+
+/** oslo.config's list option: comma-separated, blanks dropped. */
+function commaList(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 function readLimits(section: Record<string, string>): TransportLimits {

@@ -20,6 +20,7 @@ import {
   QueueStore,
 } from '../storage/storage.contract';
 import { ageOf, messageView, queuePath } from './message-view';
+import { MESSAGE_STAGES, MessagePosting, MessageStage } from './pipeline/message-stage';
 
 export interface MessageListQuery {
   marker?: string;
@@ -42,6 +43,7 @@ export class MessagesService {
     @Inject(QUEUE_STORE) private readonly queues: QueueStore,
     private readonly cache: QueueReadCache,
     @Inject(SETTINGS) private readonly settings: Settings,
+    @Inject(MESSAGE_STAGES) private readonly stages: MessageStage[],
   ) {}
 
   private get limits() {
@@ -57,10 +59,20 @@ export class MessagesService {
     if (!isJsonObject(document) || !('messages' in document)) {
       throw new InvalidApiRequest('No messages were found in the request body.');
     }
-    const batch = this.readMessages(document.messages, policy);
+    let batch = this.readMessages(document.messages, policy);
+    if (this.stages.length) batch = await this.runStages(ctx, queue, batch);
     const ids = await this.messages.post(ref, ctx.clientId, batch, Date.now());
     this.cache.messagesChanged(ref);
     return ids.map((id) => `${queuePath(queue)}/messages/${id}`);
+  }
+
+  /** The pipeline's stages in order; what they leave is checked against the limits again. */
+  private async runStages(ctx: RequestContext, queue: string, messages: NewMessage[]): Promise<NewMessage[]> {
+    const posting: MessagePosting = { project: ctx.project, queue, clientId: ctx.clientId, messages };
+    for (const stage of this.stages) await stage.beforePost(posting);
+    if (!posting.messages.length) throw new InvalidApiRequest('No messages to enqueu.');
+    for (const message of posting.messages) this.checkMessage(message);
+    return posting.messages;
   }
 
   async list(ctx: RequestContext, queue: string, query: MessageListQuery) {
