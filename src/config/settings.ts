@@ -1,5 +1,9 @@
 import { DEFAULT_LIMITS, TransportLimits } from './limits';
+import { SettingsError, toBool, toInt } from './config-values';
+import { NotificationSettings, readNotificationSettings } from './notification-settings';
 import { readZaqarConf, ZaqarConf } from './zaqar-conf';
+
+export { SettingsError } from './config-values';
 
 /** Everything the server is configured with, typed and validated once at start. */
 export interface Settings {
@@ -22,6 +26,7 @@ export interface Settings {
   authStrategy: AuthStrategy;
   /** Key that signs and verifies pre-signed URLs ([signed_url] secret_key). */
   signedUrlSecretKey: string;
+  notification: NotificationSettings;
   /** Stages every post runs through before it is stored ([storage] message_pipeline), in order. */
   messagePipeline: string[];
   /** The whole zaqar.conf, for sections read by the modules that own them ([keystone_authtoken]). */
@@ -30,13 +35,12 @@ export interface Settings {
 
 export type AuthStrategy = 'noauth' | 'keystone';
 
-export class SettingsError extends Error {}
-
 type Env = Record<string, string | undefined>;
 
 export function loadSettings(env: Env = process.env): Settings {
   const conf: ZaqarConf = env.ZAQAR_CONFIG ? readZaqarConf(env.ZAQAR_CONFIG) : {};
   const wsgi = conf['drivers:transport:wsgi'] ?? {};
+  const authStrategy = readAuthStrategy(env.AUTH_STRATEGY ?? conf.DEFAULT?.auth_strategy);
   return {
     host: env.HOST ?? wsgi.bind ?? '127.0.0.1',
     port: toInt('PORT', env.PORT ?? wsgi.port ?? '8888'),
@@ -47,7 +51,8 @@ export function loadSettings(env: Env = process.env): Settings {
     metadataCacheMs: toInt('METADATA_CACHE_MS', env.METADATA_CACHE_MS ?? '1000'),
     statsCacheMs: toInt('STATS_CACHE_MS', env.STATS_CACHE_MS ?? '500'),
     limits: readLimits(conf.transport ?? {}),
-    authStrategy: readAuthStrategy(env.AUTH_STRATEGY ?? conf.DEFAULT?.auth_strategy),
+    authStrategy,
+    notification: readNotificationSettings(env, conf, authStrategy),
     signedUrlSecretKey: env.SIGNED_URL_SECRET_KEY ?? conf.signed_url?.secret_key ?? '',
     messagePipeline: commaList(env.MESSAGE_PIPELINE ?? conf.storage?.message_pipeline ?? ''),
     conf,
@@ -99,16 +104,4 @@ function readAuthStrategy(raw: string | undefined): AuthStrategy {
     throw new SettingsError(`AUTH_STRATEGY must be "noauth" or "keystone", not "${value}"`);
   }
   return value;
-}
-
-function toInt(where: string, raw: string): number {
-  if (!/^-?\d+$/.test(raw.trim())) throw new SettingsError(`${where} must be an integer, not "${raw}"`);
-  return Number(raw);
-}
-
-function toBool(where: string, raw: string): boolean {
-  const value = raw.trim().toLowerCase();
-  if (['true', '1', 'yes', 'on'].includes(value)) return true;
-  if (['false', '0', 'no', 'off'].includes(value)) return false;
-  throw new SettingsError(`${where} must be a boolean, not "${raw}"`);
 }
