@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { STORAGE_DRIVER, StorageDriver, SweepResult } from '../storage/storage.contract';
 
 /**
- * Removes expired messages and claims for good. Queries already ignore them, so this job only
+ * Removes expired messages, claims and subscriptions for good. Queries already ignore them, so this job only
  * reclaims space; it is the same code whether BullMQ or the in-process runner calls it.
  */
 @Injectable()
@@ -13,8 +13,10 @@ export class SweepJob {
 
   async run(now = Date.now()): Promise<SweepResult> {
     const result = await this.driver.sweep(now);
-    if (result.messages || result.claims) {
-      this.logger.log(`swept ${result.messages} expired messages and ${result.claims} expired claims`);
+    if (result.messages || result.claims || result.subscriptions) {
+      this.logger.log(
+        `swept ${result.messages} expired messages, ${result.claims} claims and ${result.subscriptions} subscriptions`,
+      );
     }
     return result;
   }

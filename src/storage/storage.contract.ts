@@ -204,6 +204,8 @@ export interface NewSubscription {
   subscriber: string;
   ttl: number;
   options: Metadata;
+  /** Key of the HMAC that will sign each webhook request to this subscriber; never listed. */
+  secret: string;
 }
 
 /** The fields an update sets; absent fields stay as they were. */

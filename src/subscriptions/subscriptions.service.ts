@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { BadRequest, Conflict, InvalidApiRequest, NotFound } from '../common/errors';
 import { nextPageQuery } from '../common/query';
@@ -42,6 +43,7 @@ export class SubscriptionsService {
         subscriber: fields.subscriber!,
         ttl: fields.ttl ?? this.settings.limits.default_subscription_ttl,
         options: fields.options ?? {},
+        secret: randomBytes(32).toString('base64url'),
       },
       Date.now(),
     );

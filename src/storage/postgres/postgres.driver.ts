@@ -7,6 +7,7 @@ import { PgMaintenance } from './pg-maintenance';
 import { PgMessageStore } from './pg-message.store';
 import { QueueHeads } from './pg-queue-heads';
 import { PgQueueStore } from './pg-queue.store';
+import { PgSubscriptionStore } from './pg-subscription.store';
 import { postgresDataSourceOptions } from './postgres.schema';
 import { sqlInteger } from './pg-values';
 
@@ -28,10 +29,16 @@ DELETE FROM claims c
 USING (SELECT project, queue, id FROM claims WHERE expires <= ${now} LIMIT ${SWEEP_BATCH}) x
 WHERE c.project = x.project AND c.queue = x.queue AND c.id = x.id AND c.expires <= ${now}`;
 
+const sweepSubscriptionsSql = (now: string) => `
+DELETE FROM subscriptions s
+USING (SELECT project, queue, id FROM subscriptions WHERE expires <= ${now} LIMIT ${SWEEP_BATCH}) x
+WHERE s.project = x.project AND s.queue = x.queue AND s.id = x.id AND s.expires <= ${now}`;
+
 class PgStorageDriver implements StorageDriver {
   readonly queues: PgQueueStore;
   readonly messages: PgMessageStore;
   readonly claims: PgClaimStore;
+  readonly subscriptions: PgSubscriptionStore;
   readonly maintenance: PgMaintenance;
   private closing: Promise<void> | null = null;
 
@@ -44,13 +51,15 @@ class PgStorageDriver implements StorageDriver {
     this.queues = new PgQueueStore(dataSource, pool, heads);
     this.messages = new PgMessageStore(pool, heads, (rows) => this.maintenance.noteInserted(rows));
     this.claims = new PgClaimStore(pool, heads);
+    this.subscriptions = new PgSubscriptionStore(pool);
   }
 
   async sweep(now: number): Promise<SweepResult> {
     const messages = await this.deleteInBatches(sweepMessagesSql(sqlInteger(now)));
     const claims = await this.deleteInBatches(sweepClaimsSql(sqlInteger(now)));
+    const subscriptions = await this.deleteInBatches(sweepSubscriptionsSql(sqlInteger(now)));
     await this.maintenance.vacuumIfDue();
-    return { messages, claims };
+    return { messages, claims, subscriptions };
   }
 
   async ping(): Promise<boolean> {

@@ -2,20 +2,23 @@ import type { DataSourceOptions } from 'typeorm';
 import { ClaimEntity } from './entities/claim.entity';
 import { MessageEntity } from './entities/message.entity';
 import { QueueEntity } from './entities/queue.entity';
+import { SubscriptionEntity } from './entities/subscription.entity';
 import { InitialSchema1763800000000 } from './migrations/1763800000000-InitialSchema';
 import { QueueMetadataJson1763900000000 } from './migrations/1763900000000-QueueMetadataJson';
 import { DeleteQueuesFunction1764000000000 } from './migrations/1764000000000-DeleteQueuesFunction';
 import { DeleteQueueRows1765000000000 } from './migrations/1765000000000-DeleteQueueRows';
 import { KeepTableTails1766000000000 } from './migrations/1766000000000-KeepTableTails';
+import { Subscriptions1767000000000 } from './migrations/1767000000000-Subscriptions';
 
 /** The one list of entities and migrations, shared by the driver and the TypeORM CLI (ormconfig.ts). */
-export const postgresEntities = [QueueEntity, MessageEntity, ClaimEntity];
+export const postgresEntities = [QueueEntity, MessageEntity, ClaimEntity, SubscriptionEntity];
 export const postgresMigrations = [
   InitialSchema1763800000000,
   QueueMetadataJson1763900000000,
   DeleteQueuesFunction1764000000000,
   DeleteQueueRows1765000000000,
   KeepTableTails1766000000000,
+  Subscriptions1767000000000,
 ];
 
 /** Connections per driver; the hot paths and TypeORM share this one pool. */

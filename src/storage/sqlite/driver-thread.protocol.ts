@@ -1,4 +1,4 @@
-import type { ClaimStore, MessageStore, QueueStore } from '../storage.contract';
+import type { ClaimStore, MessageStore, QueueStore, SubscriptionStore } from '../storage.contract';
 
 /**
  * What the server thread and the SQLite thread say to each other (see sqlite-thread.driver.ts).
@@ -20,10 +20,12 @@ export const FORWARDED = {
     purge: true,
   },
   claims: { create: true, get: true, renew: true, release: true },
+  subscriptions: { create: true, list: true, get: true, update: true, confirm: true, delete: true, purge: true },
 } satisfies {
   queues: Record<keyof QueueStore, true>;
   messages: Record<keyof MessageStore, true>;
   claims: Record<keyof ClaimStore, true>;
+  subscriptions: Record<keyof SubscriptionStore, true>;
 };
 
 export type Store = keyof typeof FORWARDED;

@@ -81,6 +81,25 @@ const MIGRATIONS: readonly string[] = [
   INSERT INTO seq_floor (one, value) SELECT 1, coalesce(max(last_seq), 0) FROM retired_queues;
   DROP TABLE retired_queues;
   `,
+  // 3: subscriptions. The subscriber is unique per queue among rows not yet swept; a create that
+  // finds an expired row for its subscriber replaces it.
+  `
+  CREATE TABLE subscriptions (
+    project    TEXT    NOT NULL,
+    queue      TEXT    NOT NULL,
+    id         TEXT    NOT NULL,      -- UUID v7: id order is creation order
+    subscriber TEXT    NOT NULL,
+    ttl        INTEGER NOT NULL,      -- seconds
+    created    INTEGER NOT NULL,
+    expires    INTEGER NOT NULL,      -- live while expires > now
+    options    TEXT    NOT NULL,      -- JSON object
+    confirmed  INTEGER NOT NULL DEFAULT 0,
+    secret     TEXT    NOT NULL,      -- HMAC key of the webhook signature
+    PRIMARY KEY (project, queue, id)
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX subscriptions_subscriber ON subscriptions (project, queue, subscriber);
+  CREATE INDEX subscriptions_expires ON subscriptions (expires);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -14,6 +14,7 @@ export class SqliteQueueStore implements QueueStore {
   private readonly deleteQueue: Database.Statement;
   private readonly deleteMessages: Database.Statement;
   private readonly deleteClaims: Database.Statement;
+  private readonly deleteSubscriptions: Database.Statement;
   private readonly listNames: Database.Statement;
   private readonly listDetailed: Database.Statement;
   private readonly countQueues: Database.Statement;
@@ -45,6 +46,7 @@ export class SqliteQueueStore implements QueueStore {
     this.deleteQueue = db.prepare('DELETE FROM queues WHERE project = ? AND name = ?');
     this.deleteMessages = db.prepare('DELETE FROM messages WHERE project = ? AND queue = ?');
     this.deleteClaims = db.prepare('DELETE FROM claims WHERE project = ? AND queue = ?');
+    this.deleteSubscriptions = db.prepare('DELETE FROM subscriptions WHERE project = ? AND queue = ?');
     this.listNames = db.prepare(
       `SELECT name FROM queues WHERE project = ? AND name > ? ORDER BY name LIMIT ${boundLimit()}`,
     );
@@ -103,6 +105,7 @@ export class SqliteQueueStore implements QueueStore {
       last: () => {
         this.deleteMessages.run(ref.project, ref.queue);
         this.deleteClaims.run(ref.project, ref.queue);
+        this.deleteSubscriptions.run(ref.project, ref.queue);
         this.raiseSeqFloor.run(ref.project, ref.queue);
         this.deleteQueue.run(ref.project, ref.queue);
       },

@@ -56,6 +56,7 @@ export class SqliteThreadDriver implements StorageDriver {
   readonly queues = this.forwarder('queues') as unknown as StorageDriver['queues'];
   readonly messages = this.forwarder('messages') as unknown as StorageDriver['messages'];
   readonly claims = this.forwarder('claims') as unknown as StorageDriver['claims'];
+  readonly subscriptions = this.forwarder('subscriptions') as unknown as StorageDriver['subscriptions'];
   private readonly pending = new PendingCalls<PendingCall>();
   /** Why calls are refused: set by close, or by the thread's unexpected end. */
   private stopped: Error | null = null;

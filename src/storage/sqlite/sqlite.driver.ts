@@ -1,7 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { ClaimStore, MessageStore, QueueStore, StorageDriver, SweepResult } from '../storage.contract';
+import type {
+  ClaimStore,
+  MessageStore,
+  QueueStore,
+  StorageDriver,
+  SubscriptionStore,
+  SweepResult,
+} from '../storage.contract';
 import { boundLimit } from './bound-limit';
 import { GroupCommit, type Transact } from './group-commit';
 import { prepareQueueCounters, type QueueCounters } from './queue-counters';
@@ -11,6 +18,7 @@ import { SqliteClaimStore } from './sqlite-claim.store';
 import { sqliteErrorCode } from './sqlite-error-code';
 import { SqliteMessageStore } from './sqlite-message.store';
 import { SqliteQueueStore } from './sqlite-queue.store';
+import { SqliteSubscriptionStore } from './sqlite-subscription.store';
 import { parseSqliteUrl } from './sqlite-url';
 import { WalCheckpointer, WRITER_AUTOCHECKPOINT_PAGES } from './wal-checkpointer';
 import { enterWalMode } from './wal-mode';
@@ -77,12 +85,14 @@ class SqliteDriver implements StorageDriver {
   readonly queues: QueueStore;
   readonly messages: MessageStore;
   readonly claims: ClaimStore;
+  readonly subscriptions: SubscriptionStore;
   private readonly writes: GroupCommit;
   private readonly counters: QueueCounters;
   private readonly queuesFrom: Database.Statement;
   private readonly queuesAfter: Database.Statement;
   private readonly sweepQueue: Database.Statement;
   private readonly sweepClaims: Database.Statement;
+  private readonly sweepSubscriptions: Database.Statement;
   private readonly selectOne: Database.Statement;
   private closed = false;
 
@@ -108,6 +118,7 @@ class SqliteDriver implements StorageDriver {
     this.queues = new SqliteQueueStore(db, this.writes, eraser);
     this.messages = new SqliteMessageStore(db, this.writes, this.counters, eraser);
     this.claims = new SqliteClaimStore(db, this.writes, this.counters);
+    this.subscriptions = new SqliteSubscriptionStore(db, this.writes);
     this.queuesFrom = db.prepare(
       `SELECT project, name FROM queues WHERE (project, name) >= (?, ?) ORDER BY project, name LIMIT ${boundLimit()}`,
     );
@@ -123,6 +134,10 @@ class SqliteDriver implements StorageDriver {
       `DELETE FROM claims WHERE (project, queue, id) IN
          (SELECT project, queue, id FROM claims WHERE expires <= ? LIMIT ${boundLimit()})`,
     );
+    this.sweepSubscriptions = db.prepare(
+      `DELETE FROM subscriptions WHERE (project, queue, id) IN
+         (SELECT project, queue, id FROM subscriptions WHERE expires <= ? LIMIT ${boundLimit()})`,
+    );
     this.selectOne = db.prepare('SELECT 1').pluck();
   }
 
@@ -132,7 +147,7 @@ class SqliteDriver implements StorageDriver {
    * rows. Each step is its own commit group, so requests are served between steps.
    */
   async sweep(now: number): Promise<SweepResult> {
-    const result: SweepResult = { messages: 0, claims: 0 };
+    const result: SweepResult = { messages: 0, claims: 0, subscriptions: 0 };
     let cursor: QueueKey = { project: '', name: '' };
     let inclusive = true;
     for (;;) {
@@ -161,12 +176,19 @@ class SqliteDriver implements StorageDriver {
       cursor = step.next;
       inclusive = step.inclusive;
     }
-    for (;;) {
-      const removed = await this.writes.submit(() => this.sweepClaims.run(now, ROWS_PER_STEP).changes);
-      result.claims += removed;
-      if (removed < ROWS_PER_STEP) break;
-    }
+    result.claims = await this.sweepInSteps(this.sweepClaims, now);
+    result.subscriptions = await this.sweepInSteps(this.sweepSubscriptions, now);
     return result;
+  }
+
+  /** Runs a sweep statement (now, limit) a step at a time until a step removes less than a full one. */
+  private async sweepInSteps(statement: Database.Statement, now: number): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const removed = await this.writes.submit(() => statement.run(now, ROWS_PER_STEP).changes);
+      total += removed;
+      if (removed < ROWS_PER_STEP) return total;
+    }
   }
 
   async ping(): Promise<boolean> {
