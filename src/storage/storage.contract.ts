@@ -184,7 +184,7 @@ export interface ClaimStore {
 
 /** A queue's subscriber, as stored. */
 export interface SubscriptionRecord {
-  /** UUID of version 7: listing by id is listing in creation order. */
+  /** UUID of version 7: listing by id is listing in creation order, to the millisecond. */
   id: string;
   /** The queue it belongs to (Zaqar's `source`). */
   queue: string;

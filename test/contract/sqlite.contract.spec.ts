@@ -301,6 +301,7 @@ describe('sqlite provider', () => {
     await (await openSqliteDriver(`sqlite:${file}`)).close();
     const raw = new Database(file);
     raw.exec('DROP TABLE seq_floor');
+    raw.exec('DROP TABLE subscriptions');
     raw.exec(`CREATE TABLE retired_queues (project TEXT NOT NULL, name TEXT NOT NULL, last_seq INTEGER NOT NULL,
               PRIMARY KEY (project, name)) WITHOUT ROWID`);
     raw.exec("INSERT INTO retired_queues VALUES ('p', 'q', 70), ('p', 'other', 40)");
@@ -321,7 +322,7 @@ describe('sqlite provider', () => {
     }
     const upgraded = new Database(file);
     try {
-      expect(upgraded.pragma('user_version', { simple: true })).toBe(2);
+      expect(upgraded.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       expect(upgraded.prepare("SELECT name FROM sqlite_master WHERE name = 'retired_queues'").all()).toEqual([]);
     } finally {
       upgraded.close();

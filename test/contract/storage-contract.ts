@@ -1144,18 +1144,156 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
       });
     });
 
+    describe('subscriptions', () => {
+      const HOOK = 'http://127.0.0.1:9/hook';
+      const subscribe = (ref: QueueRef, subscriber = HOOK, now = T0, ttl = 600, options = {}) =>
+        driver.subscriptions.create(ref, { subscriber, ttl, options, secret: 'k' }, now);
+      const ids = (found: { id: string }[]) => found.map((s) => s.id);
+
+      it('create stores every field, creates the queue, and the same subscriber again gets the same one', async () => {
+        const ref = newQueue();
+        const first = await subscribe(ref, HOOK, T0, 600, { a: 1 });
+        expect(first).toEqual({
+          created: true,
+          subscription: {
+            id: expect.any(String),
+            queue: ref.queue,
+            subscriber: HOOK,
+            ttl: 600,
+            created: T0,
+            expires: T0 + 600 * SECOND,
+            options: { a: 1 },
+            confirmed: false,
+          },
+        });
+        expect(await driver.queues.getMetadata(ref)).toEqual({});
+        expect(await driver.subscriptions.get(ref, first.subscription.id, T0)).toEqual(first.subscription);
+        const again = await subscribe(ref, HOOK, T0 + SECOND, 9999);
+        expect(again).toEqual({ created: false, subscription: first.subscription });
+      });
+
+      it('the same subscriber on another queue or in another project is another subscription', async () => {
+        const ref = newQueue();
+        const a = await subscribe(ref);
+        const b = await subscribe({ ...ref, queue: 'other' });
+        const c = await subscribe({ ...ref, project: newProject() });
+        expect(new Set([a, b, c].map((r) => r.subscription.id)).size).toBe(3);
+        expect([a, b, c].every((r) => r.created)).toBe(true);
+      });
+
+      it('two creates of one subscriber at once make one subscription', async () => {
+        const ref = newQueue();
+        const results = await Promise.all(Array.from({ length: 8 }, () => subscribe(ref)));
+        expect(results.filter((r) => r.created)).toHaveLength(1);
+        expect(new Set(results.map((r) => r.subscription.id)).size).toBe(1);
+      });
+
+      it('list pages in id order with marker and limit, only live subscriptions of the queue', async () => {
+        const ref = newQueue();
+        const made: string[] = [];
+        for (let i = 0; i < 4; i++) made.push((await subscribe(ref, `${HOOK}/${i}`, T0 + i)).subscription.id);
+        made.sort();
+        await subscribe({ ...ref, queue: 'elsewhere' });
+        await subscribe(ref, `${HOOK}/short`, T0, 60); // gone by T0 + 60 s
+        const first = await driver.subscriptions.list(ref, { limit: 2 }, T0 + 61 * SECOND);
+        expect(ids(first)).toEqual(made.slice(0, 2));
+        const rest = await driver.subscriptions.list(ref, { marker: made[1], limit: 10 }, T0 + 61 * SECOND);
+        expect(ids(rest)).toEqual(made.slice(2));
+      });
+
+      it('get finds nothing for an unknown, malformed, expired or other project id', async () => {
+        const ref = newQueue();
+        const { subscription } = await subscribe(ref, HOOK, T0, 60);
+        expect(await driver.subscriptions.get(ref, '00000000-0000-4000-8000-000000000000', T0)).toBeNull();
+        expect(await driver.subscriptions.get(ref, 'not-a-uuid', T0)).toBeNull();
+        expect(await driver.subscriptions.get({ ...ref, project: newProject() }, subscription.id, T0)).toBeNull();
+        expect(await driver.subscriptions.get(ref, subscription.id, T0 + 60 * SECOND)).toBeNull();
+      });
+
+      it('an expired subscription leaves its subscriber free for a new one', async () => {
+        const ref = newQueue();
+        const old = await subscribe(ref, HOOK, T0, 60);
+        const renewed = await subscribe(ref, HOOK, T0 + 61 * SECOND);
+        expect(renewed.created).toBe(true);
+        expect(renewed.subscription.id).not.toBe(old.subscription.id);
+      });
+
+      it('update sets the fields it names; a ttl restarts the expiry from now', async () => {
+        const ref = newQueue();
+        const { subscription } = await subscribe(ref, HOOK, T0, 600, { a: 1 });
+        const later = T0 + 100 * SECOND;
+        expect(await driver.subscriptions.update(ref, subscription.id, { ttl: 120 }, later)).toBe('updated');
+        expect(await driver.subscriptions.get(ref, subscription.id, later)).toMatchObject({
+          ttl: 120,
+          expires: later + 120 * SECOND,
+          options: { a: 1 },
+          subscriber: HOOK,
+        });
+        await driver.subscriptions.update(ref, subscription.id, { options: { b: 2 }, subscriber: `${HOOK}/2` }, later);
+        expect(await driver.subscriptions.get(ref, subscription.id, later)).toMatchObject({
+          ttl: 120,
+          options: { b: 2 },
+          subscriber: `${HOOK}/2`,
+        });
+      });
+
+      it('update to a subscriber the queue has is a conflict; of a missing subscription, missing', async () => {
+        const ref = newQueue();
+        await subscribe(ref, HOOK);
+        const { subscription } = await subscribe(ref, `${HOOK}/2`);
+        expect(await driver.subscriptions.update(ref, subscription.id, { subscriber: HOOK }, T0)).toBe('conflict');
+        expect(await driver.subscriptions.update(ref, 'not-a-uuid', { ttl: 100 }, T0)).toBe('missing');
+        expect(await driver.subscriptions.update(ref, '00000000-0000-4000-8000-000000000000', { ttl: 100 }, T0)).toBe(
+          'missing',
+        );
+      });
+
+      it('confirm sets and clears confirmed, and reports a missing subscription', async () => {
+        const ref = newQueue();
+        const { subscription } = await subscribe(ref);
+        expect(await driver.subscriptions.confirm(ref, subscription.id, true, T0)).toBe(true);
+        expect((await driver.subscriptions.get(ref, subscription.id, T0))!.confirmed).toBe(true);
+        expect(await driver.subscriptions.confirm(ref, subscription.id, false, T0)).toBe(true);
+        expect((await driver.subscriptions.get(ref, subscription.id, T0))!.confirmed).toBe(false);
+        expect(await driver.subscriptions.confirm(ref, 'nope', true, T0)).toBe(false);
+      });
+
+      it('delete removes one, purge all of one queue, and deleting the queue its subscriptions', async () => {
+        const ref = newQueue();
+        const other = { ...ref, queue: 'other' };
+        const one = await subscribe(ref, `${HOOK}/1`);
+        await subscribe(ref, `${HOOK}/2`);
+        const kept = await subscribe(other);
+        await driver.subscriptions.delete(ref, one.subscription.id);
+        await driver.subscriptions.delete(ref, 'not-a-uuid');
+        expect(await driver.subscriptions.list(ref, { limit: 10 }, T0)).toHaveLength(1);
+        await driver.subscriptions.purge(ref);
+        expect(await driver.subscriptions.list(ref, { limit: 10 }, T0)).toEqual([]);
+        expect(ids(await driver.subscriptions.list(other, { limit: 10 }, T0))).toEqual([kept.subscription.id]);
+        await driver.queues.delete(other);
+        expect(await driver.subscriptions.list(other, { limit: 10 }, T0)).toEqual([]);
+      });
+    });
+
     describe('driver', () => {
-      it('sweep removes expired messages and claims for good', async () => {
+      it('sweep removes expired messages, claims and subscriptions for good', async () => {
         // Further in the past than the rest of the suite, so this sweep cannot touch other tests' data.
         const base = T0 - 10 * DAY;
         const ref = newQueue();
         const [doomed] = await post(ref, ['doomed'], { ttl: 60, now: base });
         const [survivor] = await post(ref, ['survivor'], { ttl: 100 * 86_400, now: base });
         const held = await claim(ref, base, 10, 60, 60); // the claim ends at base + 60 s
+        const { subscription } = await driver.subscriptions.create(
+          ref,
+          { subscriber: 'http://127.0.0.1:9/', ttl: 60, options: {}, secret: 'k' },
+          base,
+        );
 
         const result = await driver.sweep(base + 3 * 60 * SECOND);
         expect(result.messages).toBeGreaterThanOrEqual(1);
         expect(result.claims).toBeGreaterThanOrEqual(1);
+        expect(result.subscriptions).toBeGreaterThanOrEqual(1);
+        expect(await driver.subscriptions.get(ref, subscription.id, base)).toBeNull();
 
         // Looking back to before the expiry shows the rows are gone, not merely hidden.
         expect(await driver.messages.get(ref, doomed, base)).toBeNull();
