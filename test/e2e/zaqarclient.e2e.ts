@@ -12,7 +12,7 @@ const PYTHON = '/usr/bin/python3';
 describe.each(BACKENDS)('python-zaqarclient against our server on %s', (_name, makeBackend) => {
   const running = serversOnFreshStore(makeBackend);
 
-  it('creates a queue, posts, lists, claims, deletes with the claim, reads stats and deletes the queue', async () => {
+  it('creates a queue, posts, lists, claims, deletes with the claim, reads stats, subscribes and deletes the queue', async () => {
     const queue = `client-${randomUUID().slice(0, 8)}`;
     const { stdout } = await run(
       PYTHON,
@@ -29,6 +29,8 @@ describe.each(BACKENDS)('python-zaqarclient against our server on %s', (_name, m
     expect(seen.stats).toEqual({ claimed: 0, free: 2, total: 2 });
     expect(seen.remaining).toEqual([{ n: 3 }, { n: 4 }]);
     expect(seen.after_bulk_delete).toBe(0);
+    expect(seen.subscriptions).toEqual([['http://127.0.0.1:9/hook', 1200, { k: 'v' }]]);
+    expect(seen.subscriptions_after_delete).toEqual([]);
     expect(seen.queues_after_delete).toEqual([]);
   });
 });

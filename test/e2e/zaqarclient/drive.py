@@ -33,6 +33,12 @@ seen['remaining'] = [m.body for m in rest]
 queue.delete_messages(*[m.id for m in rest])
 seen['after_bulk_delete'] = queue.stats['messages']['total']
 
+subscription = cli.subscription(name, subscriber='http://127.0.0.1:9/hook', ttl=600, options={'k': 'v'})
+subscription.update({'ttl': 1200})
+seen['subscriptions'] = [(s.subscriber, s.ttl, s.options) for s in cli.subscriptions(name)]
+subscription.delete()
+seen['subscriptions_after_delete'] = [s.id for s in cli.subscriptions(name)]
+
 queue.delete()
 seen['queues_after_delete'] = [q.name for q in cli.queues()[0]]
 print(json.dumps(seen))
