@@ -56,6 +56,12 @@ const ZAQAR_RULES: Record<string, Rule> = {
   'claims:get': '',
   'claims:update': '',
   'claims:delete': '',
+  'subscription:create': '',
+  'subscription:get_all': '',
+  'subscription:get': '',
+  'subscription:update': '',
+  'subscription:confirm': '',
+  'subscription:delete': '',
   'ping:get': '',
   'health:get': 'role:admin',
 };
@@ -74,6 +80,7 @@ interface Fixture {
   queue: string;
   messageIds: string[];
   claimId: string;
+  subscriptionId: string;
 }
 
 const A_STATS = { claimed: 1, free: 2, total: 3 };
@@ -90,6 +97,8 @@ interface ActionCase {
 }
 
 const q = (f: Fixture) => `/v2/queues/${f.queue}`;
+const SUBSCRIBER = 'http://127.0.0.1:9/hook';
+const subscriptionNotFound = (f: Fixture) => zaqarError('Not found', `Subscription ${f.subscriptionId} does not exist`);
 const notFoundIn = (f: Fixture) => ({ title: 'Not found', description: expect.stringMatching(` for project ${f.b}$`) });
 
 const CASES: ActionCase[] = [
@@ -230,6 +239,49 @@ const CASES: ActionCase[] = [
     other: (r) => expect(r.status).toBe(204),
   },
   {
+    action: 'subscription:create',
+    scoped: true,
+    // from B, A's very subscriber on A's queue name: a new subscription of B's own
+    run: (c, f) => c.post(`${q(f)}/subscriptions`, { subscriber: SUBSCRIBER, ttl: 600 }),
+    own: (r, f) => expect([r.status, r.body.subscription_id]).toEqual([201, f.subscriptionId]),
+    other: (r, f) => expect([r.status, r.body.subscription_id === f.subscriptionId]).toEqual([201, false]),
+  },
+  {
+    action: 'subscription:get_all',
+    scoped: true,
+    run: (c, f) => c.get(`${q(f)}/subscriptions`),
+    own: (r, f) => expect([r.status, r.body.subscriptions.map((s: any) => s.id)]).toEqual([200, [f.subscriptionId]]),
+    other: (r) => expect([r.status, r.body.subscriptions]).toEqual([200, []]),
+  },
+  {
+    action: 'subscription:get',
+    scoped: true,
+    run: (c, f) => c.get(`${q(f)}/subscriptions/${f.subscriptionId}`),
+    own: (r) => expect([r.status, r.body.subscriber]).toEqual([200, SUBSCRIBER]),
+    other: (r, f) => expect([r.status, r.body]).toEqual([404, subscriptionNotFound(f)]),
+  },
+  {
+    action: 'subscription:update',
+    scoped: true,
+    run: (c, f) => c.request('PATCH', `${q(f)}/subscriptions/${f.subscriptionId}`, { ttl: 1200 }),
+    own: (r) => expect(r.status).toBe(204),
+    other: (r, f) => expect([r.status, r.body]).toEqual([404, subscriptionNotFound(f)]),
+  },
+  {
+    action: 'subscription:confirm',
+    scoped: true,
+    run: (c, f) => c.put(`${q(f)}/subscriptions/${f.subscriptionId}/confirm`, { confirmed: true }),
+    own: (r) => expect(r.status).toBe(204),
+    other: (r, f) => expect([r.status, r.body]).toEqual([404, subscriptionNotFound(f)]),
+  },
+  {
+    action: 'subscription:delete',
+    scoped: true,
+    run: (c, f) => c.delete(`${q(f)}/subscriptions/${f.subscriptionId}`),
+    own: (r) => expect(r.status).toBe(204),
+    other: (r) => expect(r.status).toBe(204),
+  },
+  {
     action: 'ping:get',
     scoped: false,
     run: (c) => c.get('/v2/ping'),
@@ -271,6 +323,12 @@ const GRADED_RULES: Record<string, Rule> = {
   'claims:get': 'role:reader',
   'claims:update': 'role:member',
   'claims:delete': 'role:member',
+  'subscription:create': 'role:member',
+  'subscription:get_all': 'role:reader',
+  'subscription:get': 'role:reader',
+  'subscription:update': 'role:member',
+  'subscription:confirm': 'role:member',
+  'subscription:delete': 'role:admin',
   'ping:get': 'role:reader',
   'health:get': 'role:admin',
 };
@@ -357,22 +415,25 @@ describe.each([
     await owner.createQueue(queue, { owner: 'A' });
     const messageIds = await owner.postMessages(queue, [{ n: 0 }, { n: 1 }, { n: 2 }]);
     const { claimId } = await owner.claim(queue, 1);
-    return { a, b, queue, messageIds, claimId };
+    const subscribed = await owner.post(`/v2/queues/${queue}/subscriptions`, { subscriber: SUBSCRIBER, ttl: 600 });
+    return { a, b, queue, messageIds, claimId, subscriptionId: subscribed.body.subscription_id };
   }
 
   /** A's queue, messages and claim as the fixture left them. */
   async function expectIntact(f: Fixture): Promise<void> {
     const owner = new Caller(server.url, noauth(f.a, ROLES.admin));
-    const [metadata, stats, claim, messages] = await Promise.all([
+    const [metadata, stats, claim, messages, subscription] = await Promise.all([
       owner.get(q(f)),
       owner.get(`${q(f)}/stats`),
       owner.get(`${q(f)}/claims/${f.claimId}`),
       owner.get(`${q(f)}/messages?ids=${f.messageIds.join(',')}`),
+      owner.get(`${q(f)}/subscriptions/${f.subscriptionId}`),
     ]);
     expect([metadata.status, metadata.body.owner]).toEqual([200, 'A']);
     expect(stats.body.messages).toMatchObject(A_STATS);
     expect([claim.status, claim.body.messages.map((m: any) => m.id)]).toEqual([200, [f.messageIds[0]]]);
     expect(messages.body.messages.map((m: any) => m.body)).toEqual([{ n: 0 }, { n: 1 }, { n: 2 }]);
+    expect([subscription.status, subscription.body.ttl, subscription.body.confirmed]).toEqual([200, 600, false]);
   }
 
   it.each(cells.map((cell) => [cell.name, cell] as const))('%s', async (_name, cell) => {
