@@ -50,6 +50,9 @@ export interface NewMessage {
   delay: number;
 }
 
+/** Which subscribers a post notifies: every live one, or only the confirmed (`require_confirmation`). */
+export type Notify = 'subscribed' | 'confirmed';
+
 export interface MessageListOptions {
   /** Opaque marker returned by a previous page; messages strictly after it. */
   marker?: string;
@@ -148,8 +151,11 @@ export interface MessageStore {
    * order. Ids become visible to listing in the order of a per-queue sequence, and a reader paging
    * with markers must never skip a message committed later with a smaller sequence: the store
    * serialises sequence assignment with commit. Durable when the promise resolves.
+   *
+   * With `notify`, the same transaction writes a Delivery of each message to each live
+   * subscription of the queue ('confirmed': only confirmed ones), in message order.
    */
-  post(ref: QueueRef, clientId: string, messages: NewMessage[], now: number): Promise<string[]>;
+  post(ref: QueueRef, clientId: string, messages: NewMessage[], now: number, notify?: Notify): Promise<string[]>;
   /** Live messages in queue order after the marker, filtered as the options say. */
   list(ref: QueueRef, options: MessageListOptions, now: number): Promise<MessagePage>;
   get(ref: QueueRef, id: string, now: number): Promise<MessageRecord | null>;
@@ -253,6 +259,7 @@ export interface StorageDriver {
   readonly messages: MessageStore;
   readonly claims: ClaimStore;
   readonly subscriptions: SubscriptionStore;
+  readonly deliveries: DeliveryStore;
   /** Removes expired messages, claims and subscriptions for good (they are already invisible to queries). */
   sweep(now: number): Promise<SweepResult>;
   /** True when the back end answers. */
@@ -265,3 +272,65 @@ export const QUEUE_STORE = Symbol('QueueStore');
 export const MESSAGE_STORE = Symbol('MessageStore');
 export const CLAIM_STORE = Symbol('ClaimStore');
 export const SUBSCRIPTION_STORE = Symbol('SubscriptionStore');
+
+/**
+ * One message on its way to one subscriber. Rows are written in the same transaction as the post
+ * they come from (a transactional outbox), one per live subscription of the queue at that moment,
+ * so a 201 means every subscriber will be told, even if the process dies right after.
+ */
+export interface Delivery {
+  id: string;
+  ref: QueueRef;
+  subscriptionId: string;
+  /** What was posted, as Zaqar's notifier hands it on: the message's ttl and body. */
+  message: { ttl: number; body: unknown };
+  /** Attempts made so far (0 for a fresh delivery). */
+  attempts: number;
+  /** The message's post time, ms. */
+  posted: number;
+}
+
+/** A delivery as the sender needs it: with the subscription and queue as they are now. */
+export interface DueDelivery extends Delivery {
+  subscriber: string;
+  options: Metadata;
+  /** The subscription's HMAC key. */
+  secret: string;
+  /** The queue's metadata (its `_retry_policy`), {} when the queue has none. */
+  queueMetadata: Metadata;
+}
+
+/** A delivery that exhausted its retry policy or was refused for good. */
+export interface FailedDelivery extends Delivery {
+  failed: number;
+  error: string;
+}
+
+export interface FailedListOptions {
+  marker?: string;
+  limit: number;
+}
+
+export interface DeliveryStore {
+  /**
+   * Leases up to `limit` deliveries that are due (their next attempt is at or before `now`) and
+   * not leased, for `leaseMs`: nobody else leases them meanwhile, across processes. A lease that
+   * ends unsettled (its process died) makes the delivery due again: at least once. Deliveries
+   * whose subscription has ended are dropped instead of returned.
+   */
+  lease(limit: number, now: number, leaseMs: number): Promise<DueDelivery[]>;
+  /** Delivered (or handed to another job runner): the delivery is removed. */
+  complete(ids: string[]): Promise<void>;
+  /** Failed for now: tried again at `nextAttempt` (ms); `attempts` is the count made so far. */
+  retry(id: string, attempts: number, nextAttempt: number, error: string): Promise<void>;
+  /** Failed for good: moved to its subscription's failed list (whether or not it is still stored here). */
+  fail(delivery: Delivery, error: string, now: number): Promise<void>;
+  /** The subscription's failed deliveries, oldest first, after the marker (a failed delivery's id). */
+  listFailed(ref: QueueRef, subscriptionId: string, options: FailedListOptions): Promise<FailedDelivery[]>;
+  /** Moves the subscription's failed deliveries back to be delivered now, attempts reset; returns how many. */
+  redrive(ref: QueueRef, subscriptionId: string, now: number): Promise<number>;
+  /** Failed deliveries in the whole store (health shows it). */
+  failedCount(): Promise<number>;
+}
+
+export const DELIVERY_STORE = Symbol('DeliveryStore');

@@ -1275,6 +1275,109 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
       });
     });
 
+    describe('deliveries', () => {
+      const subscribe = (ref: QueueRef, subscriber: string, now = T0) =>
+        driver.subscriptions.create(ref, { subscriber, ttl: 3600, options: { o: subscriber }, secret: 's' }, now);
+      /** Leases everything due and keeps this test's own deliveries (other tests' may be due too). */
+      const leaseOwn = async (ref: QueueRef, now: number, leaseMs = 60 * SECOND) =>
+        (await driver.deliveries.lease(10_000, now, leaseMs)).filter((d) => d.ref.project === ref.project);
+      const notifyPost = (ref: QueueRef, bodies: unknown[], notify: 'subscribed' | 'confirmed' = 'subscribed') =>
+        driver.messages.post(
+          ref,
+          PRODUCER,
+          bodies.map((body) => ({ body, ttl: 300, delay: 0 })),
+          T0,
+          notify,
+        );
+
+      it('a notifying post writes a delivery per message and live subscription, in message order', async () => {
+        const ref = newQueue();
+        await driver.queues.setMetadata(ref, {});
+        const a = await subscribe(ref, 'http://a');
+        const b = await subscribe(ref, 'http://b');
+        await subscribe({ ...ref, queue: 'other' }, 'http://c');
+        await notifyPost(ref, ['m1', 'm2']);
+        const leased = await leaseOwn(ref, T0);
+        const bySubscription = (id: string) => leased.filter((d) => d.subscriptionId === id).map((d) => d.message.body);
+        expect(bySubscription(a.subscription.id)).toEqual(['m1', 'm2']);
+        expect(bySubscription(b.subscription.id)).toEqual(['m1', 'm2']);
+        expect(leased).toHaveLength(4);
+        expect(leased[0]).toMatchObject({
+          ref,
+          message: { ttl: 300, body: 'm1' },
+          attempts: 0,
+          posted: T0,
+          options: { o: expect.any(String) },
+          secret: 's',
+          queueMetadata: {},
+        });
+      });
+
+      it('a post without notify, or to a queue nobody subscribes to, writes none', async () => {
+        const ref = newQueue();
+        await subscribe(ref, 'http://a');
+        await post(ref, ['quiet']);
+        await notifyPost({ ...ref, queue: 'lonely' }, ['alone']);
+        expect(await leaseOwn(ref, T0)).toEqual([]);
+      });
+
+      it("'confirmed' notifies only confirmed subscriptions", async () => {
+        const ref = newQueue();
+        const yes = await subscribe(ref, 'http://yes');
+        await subscribe(ref, 'http://no');
+        await driver.subscriptions.confirm(ref, yes.subscription.id, true, T0);
+        await notifyPost(ref, ['m'], 'confirmed');
+        expect((await leaseOwn(ref, T0)).map((d) => d.subscriber)).toEqual(['http://yes']);
+      });
+
+      it('a leased delivery is not leased again until its lease ends; retry makes it due later', async () => {
+        const ref = newQueue();
+        await subscribe(ref, 'http://a');
+        await notifyPost(ref, ['m']);
+        const [first] = await leaseOwn(ref, T0, 10 * SECOND);
+        expect(await leaseOwn(ref, T0 + SECOND)).toEqual([]);
+        expect((await leaseOwn(ref, T0 + 11 * SECOND, 10 * SECOND)).map((d) => d.id)).toEqual([first.id]);
+        await driver.deliveries.retry(first.id, 1, T0 + 60 * SECOND, 'HTTP 500');
+        expect(await leaseOwn(ref, T0 + 59 * SECOND)).toEqual([]);
+        expect(await leaseOwn(ref, T0 + 60 * SECOND)).toEqual([expect.objectContaining({ id: first.id, attempts: 1 })]);
+      });
+
+      it('complete removes; fail moves to the failed list, which pages and redrives', async () => {
+        const ref = newQueue();
+        const { subscription } = await subscribe(ref, 'http://a');
+        await notifyPost(ref, ['done', 'lost1', 'lost2']);
+        const [done, lost1, lost2] = await leaseOwn(ref, T0);
+        await driver.deliveries.complete([done.id]);
+        await driver.deliveries.fail({ ...lost1, attempts: 4 }, 'HTTP 404', T0 + SECOND);
+        await driver.deliveries.fail(lost2, 'refused', T0 + SECOND);
+        expect(await leaseOwn(ref, T0 + 120 * SECOND)).toEqual([]);
+        const failed = await driver.deliveries.listFailed(ref, subscription.id, { limit: 1 });
+        expect(failed).toEqual([
+          expect.objectContaining({ id: lost1.id, attempts: 4, error: 'HTTP 404', failed: T0 + SECOND }),
+        ]);
+        const rest = await driver.deliveries.listFailed(ref, subscription.id, { marker: failed[0].id, limit: 10 });
+        expect(rest.map((d) => d.message.body)).toEqual(['lost2']);
+        expect(await driver.deliveries.failedCount()).toBeGreaterThanOrEqual(2);
+        expect(await driver.deliveries.redrive(ref, subscription.id, T0 + 200 * SECOND)).toBe(2);
+        expect(await driver.deliveries.listFailed(ref, subscription.id, { limit: 10 })).toEqual([]);
+        const again = await leaseOwn(ref, T0 + 200 * SECOND);
+        expect(again.map((d) => [d.message.body, d.attempts])).toEqual([
+          ['lost1', 0],
+          ['lost2', 0],
+        ]);
+      });
+
+      it('deliveries of an ended subscription are dropped, not leased', async () => {
+        const ref = newQueue();
+        const { subscription } = await subscribe(ref, 'http://a');
+        await notifyPost(ref, ['m']);
+        await driver.subscriptions.delete(ref, subscription.id);
+        expect(await leaseOwn(ref, T0)).toEqual([]);
+        await driver.subscriptions.create(ref, { subscriber: 'http://a', ttl: 60, options: {}, secret: 's' }, T0);
+        expect(await leaseOwn(ref, T0)).toEqual([]);
+      });
+    });
+
     describe('driver', () => {
       it('sweep removes expired messages, claims and subscriptions for good', async () => {
         // Further in the past than the rest of the suite, so this sweep cannot touch other tests' data.

@@ -6,6 +6,7 @@ import type {
   MessageRecord,
   MessageStore,
   NewMessage,
+  Notify,
   QueueRef,
 } from '../storage.contract';
 import { newTimeOrderedId } from '../time-ordered-id';
@@ -31,6 +32,7 @@ interface PendingPost {
   params: PostParams;
   count: number;
   now: number;
+  notify?: Notify;
 }
 
 /** How a delete may remove its messages (the modes of DELETE_BATCH_SQL). */
@@ -71,6 +73,30 @@ SELECT $1, $2, q.last_seq - $4 + m.ord, m.id, m.client_id, m.body, m.ttl, m.crea
 FROM q, ROWS FROM (unnest($5::uuid[]), unnest($6::text[]), json_array_elements($7::json),
                    unnest($8::int[]), unnest($9::int[]), unnest($10::bigint[]))
   WITH ORDINALITY AS m(id, client_id, body, ttl, delay, created, ord)`;
+
+/**
+ * POST_SQL that also writes the outbox (see DeliveryStore): one delivery per message, in order,
+ * and live subscription of the queue ($11: every one, or only the confirmed).
+ */
+const POST_NOTIFY_SQL = `
+WITH q AS (
+  INSERT INTO queues AS q (project, name, metadata, created, last_seq)
+  VALUES ($1, $2, '{}', $3, ${FIRST_SEQ} + $4)
+  ON CONFLICT (project, name) DO UPDATE SET last_seq = q.last_seq + $4
+  RETURNING q.last_seq
+), posted AS (
+  INSERT INTO messages (project, queue, seq, id, client_id, body, ttl, created, expires, delay_until)
+  SELECT $1, $2, q.last_seq - $4 + m.ord, m.id, m.client_id, m.body, m.ttl, m.created,
+         m.created + m.ttl::bigint * 1000, m.created + m.delay::bigint * 1000
+  FROM q, ROWS FROM (unnest($5::uuid[]), unnest($6::text[]), json_array_elements($7::json),
+                     unnest($8::int[]), unnest($9::int[]), unnest($10::bigint[]))
+    WITH ORDINALITY AS m(id, client_id, body, ttl, delay, created, ord)
+  RETURNING seq, body, ttl, created
+)
+INSERT INTO deliveries (project, queue, subscription_id, ttl, body, posted, due)
+SELECT $1, $2, s.id, p.ttl, p.body, p.created, p.created
+FROM posted p JOIN subscriptions s ON s.project = $1 AND s.queue = $2 AND s.expires > $3 AND ($11 OR s.confirmed)
+ORDER BY p.seq, s.id`;
 
 /**
  * Without a marker the scan starts at the queue's known head ($4 is then the hint), and the
@@ -180,12 +206,12 @@ export class PgMessageStore implements MessageStore {
     });
   }
 
-  async post(ref: QueueRef, clientId: string, messages: NewMessage[], now: number): Promise<string[]> {
+  async post(ref: QueueRef, clientId: string, messages: NewMessage[], now: number, notify?: Notify): Promise<string[]> {
     if (this.closed) throw new PostgresDriverClosed();
     if (messages.length === 0) return [];
     const ids = messages.map(() => newTimeOrderedId());
     const params = encodePost(ids, clientId, messages, now);
-    await this.posts.submit(queueKey(ref), { ref, params, count: ids.length, now }, ids.length);
+    await this.posts.submit(queueKey(ref), { ref, params, count: ids.length, now, notify }, ids.length);
     return ids;
   }
 
@@ -368,11 +394,14 @@ export class PgMessageStore implements MessageStore {
     const { project, queue } = batch[0].ref;
     let count = 0;
     for (const post of batch) count += post.count;
-    await this.pool.query({
-      name: 'zaqar-msg-post',
-      text: POST_SQL,
-      values: [project, queue, batch[0].now, count, ...joinPosts(batch.map((post) => post.params))],
-    });
+    const values = [project, queue, batch[0].now, count, ...joinPosts(batch.map((post) => post.params))];
+    // Notifying is a server-wide setting, so the posts of one batch agree on it.
+    const notify = batch[0].notify;
+    await this.pool.query(
+      notify
+        ? { name: 'zaqar-msg-post-notify', text: POST_NOTIFY_SQL, values: [...values, notify === 'subscribed'] }
+        : { name: 'zaqar-msg-post', text: POST_SQL, values },
+    );
     this.inserted(count);
   }
 }

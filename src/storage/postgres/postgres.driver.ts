@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import type { PostgresDriver as TypeOrmPostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { StorageDriver, SweepResult } from '../storage.contract';
 import { PgClaimStore } from './pg-claim.store';
+import { PgDeliveryStore } from './pg-delivery.store';
 import { PgMaintenance } from './pg-maintenance';
 import { PgMessageStore } from './pg-message.store';
 import { QueueHeads } from './pg-queue-heads';
@@ -39,6 +40,7 @@ class PgStorageDriver implements StorageDriver {
   readonly messages: PgMessageStore;
   readonly claims: PgClaimStore;
   readonly subscriptions: PgSubscriptionStore;
+  readonly deliveries: PgDeliveryStore;
   readonly maintenance: PgMaintenance;
   private closing: Promise<void> | null = null;
 
@@ -52,6 +54,7 @@ class PgStorageDriver implements StorageDriver {
     this.messages = new PgMessageStore(pool, heads, (rows) => this.maintenance.noteInserted(rows));
     this.claims = new PgClaimStore(pool, heads);
     this.subscriptions = new PgSubscriptionStore(pool);
+    this.deliveries = new PgDeliveryStore(pool);
   }
 
   async sweep(now: number): Promise<SweepResult> {

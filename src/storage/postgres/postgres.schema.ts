@@ -9,6 +9,7 @@ import { DeleteQueuesFunction1764000000000 } from './migrations/1764000000000-De
 import { DeleteQueueRows1765000000000 } from './migrations/1765000000000-DeleteQueueRows';
 import { KeepTableTails1766000000000 } from './migrations/1766000000000-KeepTableTails';
 import { Subscriptions1767000000000 } from './migrations/1767000000000-Subscriptions';
+import { Deliveries1768000000000 } from './migrations/1768000000000-Deliveries';
 
 /** The one list of entities and migrations, shared by the driver and the TypeORM CLI (ormconfig.ts). */
 export const postgresEntities = [QueueEntity, MessageEntity, ClaimEntity, SubscriptionEntity];
@@ -19,6 +20,7 @@ export const postgresMigrations = [
   DeleteQueueRows1765000000000,
   KeepTableTails1766000000000,
   Subscriptions1767000000000,
+  Deliveries1768000000000,
 ];
 
 /** Connections per driver; the hot paths and TypeORM share this one pool. */

@@ -1,4 +1,4 @@
-import type { ClaimStore, MessageStore, QueueStore, SubscriptionStore } from '../storage.contract';
+import type { ClaimStore, DeliveryStore, MessageStore, QueueStore, SubscriptionStore } from '../storage.contract';
 
 /**
  * What the server thread and the SQLite thread say to each other (see sqlite-thread.driver.ts).
@@ -21,11 +21,21 @@ export const FORWARDED = {
   },
   claims: { create: true, get: true, renew: true, release: true },
   subscriptions: { create: true, list: true, get: true, update: true, confirm: true, delete: true, purge: true },
+  deliveries: {
+    lease: true,
+    complete: true,
+    retry: true,
+    fail: true,
+    listFailed: true,
+    redrive: true,
+    failedCount: true,
+  },
 } satisfies {
   queues: Record<keyof QueueStore, true>;
   messages: Record<keyof MessageStore, true>;
   claims: Record<keyof ClaimStore, true>;
   subscriptions: Record<keyof SubscriptionStore, true>;
+  deliveries: Record<keyof DeliveryStore, true>;
 };
 
 export type Store = keyof typeof FORWARDED;

@@ -21,7 +21,7 @@ describe('QueueEraser', () => {
     const transact: Transact = (body) => tx.immediate(body) as ReturnType<typeof body>;
     writes = new GroupCommit(transact);
     const counters = prepareQueueCounters(db);
-    messages = new SqliteMessageStore(db, writes, counters, new QueueEraser(db, writes, counters));
+    messages = new SqliteMessageStore(db, writes, counters, new QueueEraser(db, writes, counters), () => {});
     claims = new SqliteClaimStore(db, writes, counters);
   });
 

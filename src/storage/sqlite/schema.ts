@@ -100,6 +100,37 @@ const MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX subscriptions_subscriber ON subscriptions (project, queue, subscriber);
   CREATE INDEX subscriptions_expires ON subscriptions (expires);
   `,
+  // 4: the outbox of notifications. A post writes one row per message and live subscription in
+  // its own transaction; the delivery job leases due rows, and a row is deleted once delivered.
+  `
+  CREATE TABLE deliveries (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    project         TEXT    NOT NULL,
+    queue           TEXT    NOT NULL,
+    subscription_id TEXT    NOT NULL,
+    ttl             INTEGER NOT NULL,
+    body            TEXT    NOT NULL,      -- JSON
+    posted          INTEGER NOT NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    due             INTEGER NOT NULL,      -- next attempt, ms
+    leased_until    INTEGER NOT NULL DEFAULT 0,
+    error           TEXT
+  );
+  CREATE INDEX deliveries_due ON deliveries (due, id);
+  CREATE TABLE failed_deliveries (
+    id              INTEGER PRIMARY KEY,
+    project         TEXT    NOT NULL,
+    queue           TEXT    NOT NULL,
+    subscription_id TEXT    NOT NULL,
+    ttl             INTEGER NOT NULL,
+    body            TEXT    NOT NULL,
+    posted          INTEGER NOT NULL,
+    attempts        INTEGER NOT NULL,
+    failed          INTEGER NOT NULL,
+    error           TEXT    NOT NULL
+  );
+  CREATE INDEX failed_deliveries_subscription ON failed_deliveries (project, queue, subscription_id, id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

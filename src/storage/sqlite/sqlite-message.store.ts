@@ -6,6 +6,7 @@ import type {
   MessageRecord,
   MessageStore,
   NewMessage,
+  Notify,
   QueueRef,
 } from '../storage.contract';
 import { newTimeOrderedId } from '../time-ordered-id';
@@ -47,6 +48,7 @@ export class SqliteMessageStore implements MessageStore {
     private readonly writes: GroupCommit,
     private readonly counters: QueueCounters,
     private readonly eraser: QueueEraser,
+    private readonly outbox: (ref: QueueRef, messages: string, notify: Notify, now: number) => void,
   ) {
     // INDEXED BY throughout: without statistics the planner would rather range-scan expires and
     // sort the whole queue than walk (project, queue, seq) and stop at the limit.
@@ -105,7 +107,7 @@ export class SqliteMessageStore implements MessageStore {
     this.purgeClaims = db.prepare('DELETE FROM claims WHERE project = ? AND queue = ?');
   }
 
-  post(ref: QueueRef, clientId: string, messages: NewMessage[], now: number): Promise<string[]> {
+  post(ref: QueueRef, clientId: string, messages: NewMessage[], now: number, notify?: Notify): Promise<string[]> {
     // Everything that can fail on the caller's input (ids, JSON) happens before the message joins a
     // commit group, so a bad post cannot cost its neighbours a retry.
     const count = messages.length;
@@ -127,10 +129,12 @@ export class SqliteMessageStore implements MessageStore {
       params[p++] = now + m.delay * 1000;
     }
     if (count === 0) return Promise.resolve(ids);
+    const notified = notify && JSON.stringify(messages.map((m, i) => [m.ttl, params[i * PARAMS_PER_ROW + 5]]));
     return this.writes.submit(() => {
       const last = this.counters.append(ref, count, now);
       for (let i = 0, seq = last - count + 1; i < count; i++, seq++) params[i * PARAMS_PER_ROW + 2] = seq;
       this.insertRows(params, count);
+      if (notified) this.outbox(ref, notified, notify, now);
       return ids;
     });
   }

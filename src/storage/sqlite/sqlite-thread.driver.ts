@@ -57,6 +57,7 @@ export class SqliteThreadDriver implements StorageDriver {
   readonly messages = this.forwarder('messages') as unknown as StorageDriver['messages'];
   readonly claims = this.forwarder('claims') as unknown as StorageDriver['claims'];
   readonly subscriptions = this.forwarder('subscriptions') as unknown as StorageDriver['subscriptions'];
+  readonly deliveries = this.forwarder('deliveries') as unknown as StorageDriver['deliveries'];
   private readonly pending = new PendingCalls<PendingCall>();
   /** Why calls are refused: set by close, or by the thread's unexpected end. */
   private stopped: Error | null = null;

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type {
   ClaimStore,
+  DeliveryStore,
   MessageStore,
   QueueStore,
   StorageDriver,
@@ -15,6 +16,7 @@ import { prepareQueueCounters, type QueueCounters } from './queue-counters';
 import { QueueEraser, ROWS_PER_STEP } from './queue-eraser';
 import { applySchema } from './schema';
 import { SqliteClaimStore } from './sqlite-claim.store';
+import { prepareDeliveryOutbox, SqliteDeliveryStore } from './sqlite-delivery.store';
 import { sqliteErrorCode } from './sqlite-error-code';
 import { SqliteMessageStore } from './sqlite-message.store';
 import { SqliteQueueStore } from './sqlite-queue.store';
@@ -86,6 +88,7 @@ class SqliteDriver implements StorageDriver {
   readonly messages: MessageStore;
   readonly claims: ClaimStore;
   readonly subscriptions: SubscriptionStore;
+  readonly deliveries: DeliveryStore;
   private readonly writes: GroupCommit;
   private readonly counters: QueueCounters;
   private readonly queuesFrom: Database.Statement;
@@ -116,9 +119,10 @@ class SqliteDriver implements StorageDriver {
     // purge, which empty a queue the same way.
     const eraser = new QueueEraser(db, this.writes, this.counters);
     this.queues = new SqliteQueueStore(db, this.writes, eraser);
-    this.messages = new SqliteMessageStore(db, this.writes, this.counters, eraser);
+    this.messages = new SqliteMessageStore(db, this.writes, this.counters, eraser, prepareDeliveryOutbox(db));
     this.claims = new SqliteClaimStore(db, this.writes, this.counters);
     this.subscriptions = new SqliteSubscriptionStore(db, this.writes);
+    this.deliveries = new SqliteDeliveryStore(db, this.writes);
     this.queuesFrom = db.prepare(
       `SELECT project, name FROM queues WHERE (project, name) >= (?, ?) ORDER BY project, name LIMIT ${boundLimit()}`,
     );
