@@ -54,10 +54,13 @@ export function loadSettings(env: Env = process.env): Settings {
     authStrategy,
     notification: readNotificationSettings(env, conf, authStrategy),
     signedUrlSecretKey: env.SIGNED_URL_SECRET_KEY ?? conf.signed_url?.secret_key ?? '',
-    messagePipeline: commaList(env.MESSAGE_PIPELINE ?? conf.storage?.message_pipeline ?? ''),
+    messagePipeline: commaList(env.MESSAGE_PIPELINE ?? conf.storage?.message_pipeline ?? NOTIFIER),
     conf,
   };
 }
+
+/** Zaqar's notifier stage, on unless the configuration names the pipeline (Zaqar's default is none). */
+const NOTIFIER = 'zaqar.notification.notifier';
 
 /** oslo.config's list option: comma-separated, blanks dropped. */
 function commaList(raw: string): string[] {

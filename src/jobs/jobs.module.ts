@@ -4,6 +4,8 @@ import type { Settings } from '../config/settings';
 import { MaintenanceProcessor } from './bullmq/maintenance.processor';
 import { MAINTENANCE_QUEUE } from './bullmq/maintenance.queue';
 import { SweepScheduler } from './bullmq/sweep.scheduler';
+import { DeliveryJob } from './delivery.job';
+import { InProcessDeliveryRunner } from './in-process-delivery.runner';
 import { InProcessSweepRunner } from './in-process-sweep.runner';
 import { SweepJob } from './sweep.job';
 
@@ -11,17 +13,25 @@ import { SweepJob } from './sweep.job';
 @Module({})
 export class JobsModule {
   static forRoot(settings: Settings): DynamicModule {
+    // Deliveries are leased from the storage outbox by every process, with Redis or without.
+    const delivery = [DeliveryJob, InProcessDeliveryRunner];
     if (!settings.redisUrl) {
-      return { module: JobsModule, providers: [SweepJob, InProcessSweepRunner], exports: [SweepJob] };
+      return {
+        global: true,
+        module: JobsModule,
+        providers: [SweepJob, InProcessSweepRunner, ...delivery],
+        exports: [SweepJob, ...delivery],
+      };
     }
     return {
+      global: true,
       module: JobsModule,
       imports: [
         BullModule.forRoot({ connection: redisConnection(settings.redisUrl) }),
         BullModule.registerQueue({ name: MAINTENANCE_QUEUE }),
       ],
-      providers: [SweepJob, MaintenanceProcessor, SweepScheduler],
-      exports: [SweepJob],
+      providers: [SweepJob, MaintenanceProcessor, SweepScheduler, ...delivery],
+      exports: [SweepJob, ...delivery],
     };
   }
 }

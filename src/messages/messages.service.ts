@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Settings } from '../config/settings';
 import { SETTINGS } from '../config/settings.module';
 import { MIN_MESSAGE_TTL } from '../config/limits';
@@ -38,6 +38,8 @@ export interface BulkDeleteQuery {
 
 @Injectable()
 export class MessagesService {
+  private readonly logger = new Logger(MessagesService.name);
+
   constructor(
     @Inject(MESSAGE_STORE) private readonly messages: MessageStore,
     @Inject(QUEUE_STORE) private readonly queues: QueueStore,
@@ -59,20 +61,31 @@ export class MessagesService {
     if (!isJsonObject(document) || !('messages' in document)) {
       throw new InvalidApiRequest('No messages were found in the request body.');
     }
-    let batch = this.readMessages(document.messages, policy);
-    if (this.stages.length) batch = await this.runStages(ctx, queue, batch);
-    const ids = await this.messages.post(ref, ctx.clientId, batch, Date.now());
+    const batch = this.readMessages(document.messages, policy);
+    const posting = this.stages.length ? await this.runStages(ctx, queue, batch) : undefined;
+    const ids = await this.messages.post(ref, ctx.clientId, posting?.messages ?? batch, Date.now(), posting?.notify);
+    if (posting) this.afterStages(posting);
     this.cache.messagesChanged(ref);
     return ids.map((id) => `${queuePath(queue)}/messages/${id}`);
   }
 
   /** The pipeline's stages in order; what they leave is checked against the limits again. */
-  private async runStages(ctx: RequestContext, queue: string, messages: NewMessage[]): Promise<NewMessage[]> {
+  private async runStages(ctx: RequestContext, queue: string, messages: NewMessage[]): Promise<MessagePosting> {
     const posting: MessagePosting = { project: ctx.project, queue, clientId: ctx.clientId, messages };
     for (const stage of this.stages) await stage.beforePost(posting);
     if (!posting.messages.length) throw new InvalidApiRequest('No messages to enqueu.');
     for (const message of posting.messages) this.checkMessage(message);
-    return posting.messages;
+    return posting;
+  }
+
+  private afterStages(posting: MessagePosting): void {
+    for (const stage of this.stages) {
+      try {
+        stage.afterPost?.(posting);
+      } catch (error) {
+        this.logger.warn(`a message pipeline stage failed after a post: ${error}`);
+      }
+    }
   }
 
   async list(ctx: RequestContext, queue: string, query: MessageListQuery) {

@@ -3,6 +3,7 @@ import { PostgresStorageModule } from './postgres/postgres-storage.module';
 import { SqliteStorageModule } from './sqlite/sqlite-storage.module';
 import {
   CLAIM_STORE,
+  DELIVERY_STORE,
   MESSAGE_STORE,
   QUEUE_STORE,
   STORAGE_DRIVER,
@@ -48,8 +49,9 @@ export class StorageModule {
         fromDriver(MESSAGE_STORE, (driver) => driver.messages),
         fromDriver(CLAIM_STORE, (driver) => driver.claims),
         fromDriver(SUBSCRIPTION_STORE, (driver) => driver.subscriptions),
+        fromDriver(DELIVERY_STORE, (driver) => driver.deliveries),
       ],
-      exports: [QUEUE_STORE, MESSAGE_STORE, CLAIM_STORE, SUBSCRIPTION_STORE, providerModule.module],
+      exports: [QUEUE_STORE, MESSAGE_STORE, CLAIM_STORE, SUBSCRIPTION_STORE, DELIVERY_STORE, providerModule.module],
     };
   }
 }

@@ -22,9 +22,10 @@ export class SubscriptionsController {
     @Headers() headers: RequestHeaders,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const { id } = await this.subscriptions.create(ctx, queue, body, contentLength(headers));
+    const { id, secret } = await this.subscriptions.create(ctx, queue, body, contentLength(headers));
     reply.header('Location', subscriptionsPath(queue));
-    return { subscription_id: id };
+    // Beyond Zaqar: the webhook signing key, shown this once.
+    return secret ? { subscription_id: id, signing_secret: secret } : { subscription_id: id };
   }
 
   @Action('subscription:get_all')

@@ -20,8 +20,8 @@ export interface SubscriptionListQuery {
 
 export interface CreatedSubscription {
   id: string;
-  /** False when the subscriber already had an unconfirmed subscription on the queue (Zaqar answers 201 again). */
-  created: boolean;
+  /** The key that signs its webhook requests; only when this call created the subscription. */
+  secret?: string;
 }
 
 @Injectable()
@@ -37,13 +37,14 @@ export class SubscriptionsService {
     if (!('subscriber' in document)) throw new InvalidApiRequest('Missing parameter subscriber in body.');
     const fields = this.readFields(document);
     const ref = { project: ctx.project, queue };
+    const secret = randomBytes(32).toString('base64url');
     const result = await this.subscriptions.create(
       ref,
       {
         subscriber: fields.subscriber!,
         ttl: fields.ttl ?? this.settings.limits.default_subscription_ttl,
         options: fields.options ?? {},
-        secret: randomBytes(32).toString('base64url'),
+        secret,
       },
       Date.now(),
     );
@@ -53,7 +54,7 @@ export class SubscriptionsService {
     else if (result.subscription.confirmed) {
       throw new Conflict(DUPLICATE, { Location: subscriptionsPath(queue) });
     }
-    return { id: result.subscription.id, created: result.created } satisfies CreatedSubscription;
+    return { id: result.subscription.id, secret: result.created ? secret : undefined } satisfies CreatedSubscription;
   }
 
   async list(ctx: RequestContext, queue: string, query: SubscriptionListQuery) {

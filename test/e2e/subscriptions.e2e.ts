@@ -18,7 +18,6 @@ describeTargets('subscriptions', (target) => {
       expect(res.status).toBe(201);
       expect(res.headers.get('location')).toBe('/v2/queues/jobs/subscriptions');
       const id = res.body.subscription_id;
-      expect(Object.keys(res.body)).toEqual(['subscription_id']);
       const got = await api.get(`/v2/queues/jobs/subscriptions/${id}`);
       expect(got.status).toBe(200);
       expect(got.body).toEqual({
@@ -30,6 +29,20 @@ describeTargets('subscriptions', (target) => {
         options: { post_headers: { 'X-A': 'b' } },
         confirmed: false,
       });
+    });
+
+    // Beyond the reference: the key of the webhook signatures, shown once.
+    target.itOurs('the create that makes a subscription shows its signing secret once; a repeat does not', async () => {
+      const api = target.client();
+      const first = await api.post('/v2/queues/jobs/subscriptions', { json: { subscriber: HOOK } });
+      expect(first.body).toEqual({
+        subscription_id: expect.any(String),
+        signing_secret: expect.stringMatching(/^[\w-]{43}$/),
+      });
+      const again = await api.post('/v2/queues/jobs/subscriptions', { json: { subscriber: HOOK } });
+      expect(again.body).toEqual({ subscription_id: first.body.subscription_id });
+      const listed = await api.get('/v2/queues/jobs/subscriptions');
+      expect(JSON.stringify(listed.body)).not.toContain(first.body.signing_secret);
     });
 
     it('creates the queue it subscribes to, as Zaqar does', async () => {

@@ -1,11 +1,10 @@
-import { DynamicModule, Global, Logger, Module, Provider, Type } from '@nestjs/common';
+import { DynamicModule, Global, Module, Provider, Type } from '@nestjs/common';
 import * as path from 'node:path';
 import { MESSAGE_STAGES, MessageStage } from './message-stage';
+import { NotifierStage } from './notifier.stage';
 
-/** Built-in stages by the names zaqar.conf uses; none yet. */
-const BUILT_IN: Record<string, Type<MessageStage>> = {};
-/** Zaqar's notifier: notifications are not delivered by this server yet, so it is accepted and logged. */
-const NOTIFIER = 'zaqar.notification.notifier';
+/** Built-in stages by the names zaqar.conf uses. */
+const BUILT_IN: Record<string, Type<MessageStage>> = { 'zaqar.notification.notifier': NotifierStage };
 
 export class UnknownMessageStage extends Error {}
 
@@ -19,10 +18,7 @@ export class UnknownMessageStage extends Error {}
 @Module({})
 export class MessagePipelineModule {
   static forRoot(names: string[]): DynamicModule {
-    const stages = names.filter((name) => name !== NOTIFIER).map(stageClass);
-    if (names.includes(NOTIFIER)) {
-      new Logger(MessagePipelineModule.name).warn(`${NOTIFIER} is configured, but notifications are not sent yet`);
-    }
+    const stages = names.map(stageClass);
     const pipeline: Provider = {
       provide: MESSAGE_STAGES,
       useFactory: (...instances: MessageStage[]) => instances,

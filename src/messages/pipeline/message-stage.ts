@@ -1,4 +1,4 @@
-import type { NewMessage } from '../../storage/storage.contract';
+import type { NewMessage, Notify } from '../../storage/storage.contract';
 
 /** A post on its way to the message store, as every stage of the pipeline sees it. */
 export interface MessagePosting {
@@ -7,6 +7,8 @@ export interface MessagePosting {
   readonly clientId: string;
   /** The validated messages, in order; a stage may replace, drop or rewrite them. */
   messages: NewMessage[];
+  /** Set by the notifier: the store writes the post's deliveries to these subscribers. */
+  notify?: Notify;
 }
 
 /**
@@ -16,6 +18,8 @@ export interface MessagePosting {
  */
 export interface MessageStage {
   beforePost(posting: MessagePosting): void | Promise<void>;
+  /** After the post is stored (committed); what it throws is logged, the post stands. */
+  afterPost?(posting: MessagePosting): void;
 }
 
 /** The configured stages, in order (possibly none). */

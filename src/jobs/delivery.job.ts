@@ -1,0 +1,67 @@
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import type { Settings } from '../config/settings';
+import { SETTINGS } from '../config/settings.module';
+import type { DeliveryOutcome } from '../notifications/delivery-outcome';
+import { EmailSender } from '../notifications/email.sender';
+import { effectiveRetryPolicy, retryDelays } from '../notifications/retry-schedule';
+import { sendWebhook } from '../notifications/webhook.sender';
+import { DELIVERY_STORE, DeliveryStore, DueDelivery } from '../storage/storage.contract';
+
+/** Deliveries one run leases at most; a full batch makes the runner go again at once. */
+export const DELIVERY_BATCH = 50;
+/**
+ * How long a leased delivery is ours: past the attempt's response timeout (which bounds it), so a
+ * live process never has its delivery sent twice; a dead one's come due again this much later.
+ */
+const LEASE_MARGIN_MS = 5_000;
+
+/**
+ * Tells subscribers of new messages: leases due deliveries from the outbox, sends each, and
+ * settles it by the outcome and the retry policy (the subscription's, else the queue's).
+ */
+@Injectable()
+export class DeliveryJob implements OnModuleDestroy {
+  private readonly logger = new Logger(DeliveryJob.name);
+  private readonly email: EmailSender;
+
+  constructor(
+    @Inject(DELIVERY_STORE) private readonly deliveries: DeliveryStore,
+    @Inject(SETTINGS) private readonly settings: Settings,
+  ) {
+    this.email = new EmailSender(settings.notification.smtp, settings.notification.responseTimeoutMs);
+  }
+
+  /** Sends what is due now; returns how many deliveries it leased. */
+  async run(now = Date.now()): Promise<number> {
+    const leaseMs = this.settings.notification.responseTimeoutMs + LEASE_MARGIN_MS;
+    const due = await this.deliveries.lease(DELIVERY_BATCH, now, leaseMs);
+    await Promise.all(due.map((delivery) => this.deliver(delivery)));
+    return due.length;
+  }
+
+  onModuleDestroy(): void {
+    this.email.close();
+  }
+
+  private async deliver(delivery: DueDelivery): Promise<void> {
+    const outcome = await this.send(delivery);
+    const now = Date.now();
+    if (outcome.kind === 'delivered') return this.deliveries.complete([delivery.id]);
+    const made = delivery.attempts + 1;
+    if (outcome.kind === 'retry') {
+      const policy = effectiveRetryPolicy(delivery.options._retry_policy, delivery.queueMetadata._retry_policy);
+      const delays = retryDelays(policy);
+      if (made <= delays.length) {
+        return this.deliveries.retry(delivery.id, made, now + delays[made - 1] * 1000, outcome.reason);
+      }
+    }
+    this.logger.warn(`delivery to ${delivery.subscriber} failed for good after ${made} attempts: ${outcome.reason}`);
+    await this.deliveries.fail({ ...delivery, attempts: made }, outcome.reason, now);
+  }
+
+  private send(delivery: DueDelivery): Promise<DeliveryOutcome> {
+    if (/^mailto:/i.test(delivery.subscriber)) return this.email.send(delivery);
+    const { connectTimeoutMs, responseTimeoutMs } = this.settings.notification;
+    return sendWebhook(delivery, { connectMs: connectTimeoutMs, responseMs: responseTimeoutMs }, Date.now());
+  }
+}

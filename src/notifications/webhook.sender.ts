@@ -1,0 +1,67 @@
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { DueDelivery } from '../storage/storage.contract';
+import type { DeliveryOutcome } from './delivery-outcome';
+import { pythonJson } from './python-json';
+import { SIGNATURE_HEADER, signatureHeader } from './webhook-signature';
+
+export interface WebhookTimeouts {
+  connectMs: number;
+  responseMs: number;
+}
+
+/** The body Zaqar's webhook task posts for one message, with `options.post_data` as its template. */
+export function webhookBody(delivery: DueDelivery): string {
+  const message = pythonJson({
+    ...(delivery.message as Record<string, unknown>),
+    Message_Type: 'Notification',
+    queue_name: delivery.ref.queue,
+  });
+  const template = delivery.options.post_data;
+  return typeof template === 'string' ? template.split('"$zaqar_message$"').join(message) : message;
+}
+
+/**
+ * POSTs a delivery to an http(s) or trust+http(s) subscriber, as Zaqar's webhook task does, plus
+ * what it lacks: timeouts, a signature, and a clear verdict. 2xx is delivered; 408, 429, 5xx, network
+ * errors and timeouts are retried; other answers (redirects are not followed) are final.
+ */
+export async function sendWebhook(
+  delivery: DueDelivery,
+  timeouts: WebhookTimeouts,
+  now: number,
+): Promise<DeliveryOutcome> {
+  const body = webhookBody(delivery);
+  const target = new URL(delivery.subscriber.replace(/^trust\+/i, ''));
+  const extra = delivery.options.post_headers;
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json',
+    ...(typeof extra === 'object' && extra !== null ? (extra as Record<string, string>) : {}),
+    [SIGNATURE_HEADER]: signatureHeader(delivery.secret, body, Math.floor(now / 1000)),
+    'Content-Length': String(Buffer.byteLength(body)),
+  };
+  const client = target.protocol === 'https:' ? https : http;
+  return new Promise<DeliveryOutcome>((resolve) => {
+    const request = client.request(target, { method: 'POST', headers, timeout: timeouts.connectMs });
+    const fail = (reason: string) => {
+      request.destroy();
+      resolve({ kind: 'retry', reason });
+    };
+    const answerTimer = setTimeout(() => fail(`no answer within ${timeouts.responseMs} ms`), timeouts.responseMs);
+    request.on('timeout', () => fail(`no connection within ${timeouts.connectMs} ms`));
+    request.on('socket', (socket) => socket.once('connect', () => request.setTimeout(0)));
+    request.on('error', (error) => {
+      clearTimeout(answerTimer);
+      resolve({ kind: 'retry', reason: error.message });
+    });
+    request.on('response', (response) => {
+      clearTimeout(answerTimer);
+      response.resume();
+      const status = response.statusCode ?? 0;
+      if (status >= 200 && status < 300) resolve({ kind: 'delivered' });
+      else if (status === 408 || status === 429 || status >= 500) resolve({ kind: 'retry', reason: `HTTP ${status}` });
+      else resolve({ kind: 'rejected', reason: `HTTP ${status}` });
+    });
+    request.end(body);
+  });
+}
