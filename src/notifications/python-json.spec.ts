@@ -16,4 +16,9 @@ describe('pythonJson', () => {
   it('writes empty containers and quotes as Python does', () => {
     expect(pythonJson({ a: [], b: {}, c: 'say "hi"\n' })).toBe('{"a": [], "b": {}, "c": "say \\"hi\\"\\n"}');
   });
+
+  it('escapes DEL and the other control characters as Python does', () => {
+    // python3 -c 'import json; print(json.dumps("\x7f\x00\x1f\t"))'
+    expect(pythonJson('\x7f\x00\x1f\t')).toBe('"\\u007f\\u0000\\u001f\\t"');
+  });
 });

@@ -11,6 +11,7 @@ export function pythonJson(value: unknown): string {
   return `{${items.join(', ')}}`;
 }
 
+/** ensure_ascii escapes everything outside space to tilde; JSON.stringify has already done the controls but DEL. */
 function asciiOnly(json: string): string {
-  return json.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
