@@ -61,7 +61,8 @@ export class DeliveryJob implements OnModuleDestroy {
 
   private send(delivery: DueDelivery): Promise<DeliveryOutcome> {
     if (/^mailto:/i.test(delivery.subscriber)) return this.email.send(delivery);
-    const { connectTimeoutMs, responseTimeoutMs } = this.settings.notification;
-    return sendWebhook(delivery, { connectMs: connectTimeoutMs, responseMs: responseTimeoutMs }, Date.now());
+    const { connectTimeoutMs, responseTimeoutMs, guardWebhookTargets } = this.settings.notification;
+    const options = { connectMs: connectTimeoutMs, responseMs: responseTimeoutMs, guard: guardWebhookTargets };
+    return sendWebhook(delivery, options, Date.now());
   }
 }

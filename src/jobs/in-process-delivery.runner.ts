@@ -3,6 +3,8 @@ import { DELIVERY_BATCH, DeliveryJob } from './delivery.job';
 
 /** Due deliveries posted through other processes, and retries, are looked for this often. */
 const POLL_MS = 1000;
+/** Runs start at most this often, however many posts wake the runner: one lease serves them all. */
+const MIN_GAP_MS = 20;
 
 /**
  * Runs the delivery job in this process: at once when a post here has written deliveries, and
@@ -16,6 +18,8 @@ export class InProcessDeliveryRunner implements OnApplicationBootstrap, OnApplic
   private running?: Promise<void>;
   private again = false;
   private stopped = false;
+  private lastStart = 0;
+  private scheduled?: NodeJS.Timeout;
 
   constructor(private readonly job: DeliveryJob) {}
 
@@ -28,16 +32,26 @@ export class InProcessDeliveryRunner implements OnApplicationBootstrap, OnApplic
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearTimeout(this.scheduled);
     await this.running;
   }
 
-  /** Something may be due: run now, or once more after the run in progress. */
+  /** Something may be due: run soon, or once more after the run in progress. */
   wake(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.scheduled) return;
     if (this.running) {
       this.again = true;
       return;
     }
+    const wait = this.lastStart + MIN_GAP_MS - Date.now();
+    if (wait > 0) {
+      this.scheduled = setTimeout(() => {
+        this.scheduled = undefined;
+        this.wake();
+      }, wait);
+      return;
+    }
+    this.lastStart = Date.now();
     this.running = this.drain().finally(() => {
       this.running = undefined;
       if (this.again) {

@@ -1,13 +1,17 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
+import type { LookupAddress, LookupOptions } from 'node:dns';
 import type { DueDelivery } from '../storage/storage.contract';
 import type { DeliveryOutcome } from './delivery-outcome';
 import { pythonJson } from './python-json';
+import { guardedAddress } from './target-guard';
 import { SIGNATURE_HEADER, signatureHeader } from './webhook-signature';
 
-export interface WebhookTimeouts {
+export interface WebhookOptions {
   connectMs: number;
   responseMs: number;
+  /** Refuse targets on private, loopback and link-local addresses (see target-guard). */
+  guard: boolean;
 }
 
 /** The body Zaqar's webhook task posts for one message, with `options.post_data` as its template. */
@@ -28,11 +32,20 @@ export function webhookBody(delivery: DueDelivery): string {
  */
 export async function sendWebhook(
   delivery: DueDelivery,
-  timeouts: WebhookTimeouts,
+  options: WebhookOptions,
   now: number,
 ): Promise<DeliveryOutcome> {
   const body = webhookBody(delivery);
   const target = new URL(delivery.subscriber.replace(/^trust\+/i, ''));
+  let pinned: LookupAddress | null = null;
+  if (options.guard) {
+    try {
+      pinned = await guardedAddress(target.hostname);
+    } catch (error) {
+      return { kind: 'retry', reason: `cannot resolve ${target.hostname}: ${(error as Error).message}` };
+    }
+    if (!pinned) return { kind: 'rejected', reason: `the target ${target.hostname} is not allowed` };
+  }
   const extra = delivery.options.post_headers;
   const headers: Record<string, string> = {
     'Content-Type': 'application/json',
@@ -42,13 +55,19 @@ export async function sendWebhook(
   };
   const client = target.protocol === 'https:' ? https : http;
   return new Promise<DeliveryOutcome>((resolve) => {
-    const request = client.request(target, { method: 'POST', headers, timeout: timeouts.connectMs });
+    const lookup = pinned && pinLookup(pinned);
+    const request = client.request(target, {
+      method: 'POST',
+      headers,
+      timeout: options.connectMs,
+      ...(lookup ? { lookup } : {}),
+    });
     const fail = (reason: string) => {
       request.destroy();
       resolve({ kind: 'retry', reason });
     };
-    const answerTimer = setTimeout(() => fail(`no answer within ${timeouts.responseMs} ms`), timeouts.responseMs);
-    request.on('timeout', () => fail(`no connection within ${timeouts.connectMs} ms`));
+    const answerTimer = setTimeout(() => fail(`no answer within ${options.responseMs} ms`), options.responseMs);
+    request.on('timeout', () => fail(`no connection within ${options.connectMs} ms`));
     request.on('socket', (socket) => socket.once('connect', () => request.setTimeout(0)));
     request.on('error', (error) => {
       clearTimeout(answerTimer);
@@ -64,4 +83,13 @@ export async function sendWebhook(
     });
     request.end(body);
   });
+}
+
+/** A lookup that answers with the address the guard checked, in whichever form the caller asks. */
+function pinLookup(pinned: LookupAddress) {
+  return (
+    _host: string,
+    options: LookupOptions,
+    callback: (error: Error | null, address: string | LookupAddress[], family?: number) => void,
+  ) => (options.all ? callback(null, [pinned]) : callback(null, pinned.address, pinned.family));
 }

@@ -1,4 +1,4 @@
-import { BACKENDS } from '../support/backends';
+import { BACKENDS, sqliteBackend } from '../support/backends';
 import { serversOnFreshStore } from '../support/lifecycle';
 import { startServer } from '../support/server';
 import { WebhookReceiver } from '../support/webhook-receiver';
@@ -130,4 +130,22 @@ describe.each(BACKENDS)('notifications survive kill -9 [%s]', (_name, makeBacken
       await backend.drop();
     }
   }, 90_000);
+});
+
+describe('the webhook target guard', () => {
+  const running = serversOnFreshStore(sqliteBackend, 1, { WEBHOOK_TARGET_GUARD: 'on' });
+
+  it('a subscriber on a loopback address never receives a request when the guard is on', async () => {
+    const receiver = await WebhookReceiver.start();
+    try {
+      const api = new ZaqarClient(running.server.url);
+      await api.subscribe('jobs', { subscriber: receiver.url('/guarded') });
+      await api.subscribe('jobs', { subscriber: receiver.url('/guarded').replace('127.0.0.1', 'localhost') });
+      await api.postMessages('jobs', [{ body: 'to nobody' }]);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      expect(receiver.received).toEqual([]);
+    } finally {
+      await receiver.stop();
+    }
+  });
 });

@@ -76,27 +76,20 @@ FROM q, ROWS FROM (unnest($5::uuid[]), unnest($6::text[]), json_array_elements($
 
 /**
  * POST_SQL that also writes the outbox (see DeliveryStore): one delivery per message, in order,
- * and live subscription of the queue ($11: every one, or only the confirmed).
+ * and live subscription of the queue ($11: every one, or only the confirmed). The deliveries are
+ * made from the statement's parameters, not from the inserted rows, so a queue without
+ * subscribers costs one probe of the subscriptions key.
  */
 const POST_NOTIFY_SQL = `
-WITH q AS (
-  INSERT INTO queues AS q (project, name, metadata, created, last_seq)
-  VALUES ($1, $2, '{}', $3, ${FIRST_SEQ} + $4)
-  ON CONFLICT (project, name) DO UPDATE SET last_seq = q.last_seq + $4
-  RETURNING q.last_seq
-), posted AS (
-  INSERT INTO messages (project, queue, seq, id, client_id, body, ttl, created, expires, delay_until)
-  SELECT $1, $2, q.last_seq - $4 + m.ord, m.id, m.client_id, m.body, m.ttl, m.created,
-         m.created + m.ttl::bigint * 1000, m.created + m.delay::bigint * 1000
-  FROM q, ROWS FROM (unnest($5::uuid[]), unnest($6::text[]), json_array_elements($7::json),
-                     unnest($8::int[]), unnest($9::int[]), unnest($10::bigint[]))
-    WITH ORDINALITY AS m(id, client_id, body, ttl, delay, created, ord)
-  RETURNING seq, body, ttl, created
-)
-INSERT INTO deliveries (project, queue, subscription_id, ttl, body, posted, due)
-SELECT $1, $2, s.id, p.ttl, p.body, p.created, p.created
-FROM posted p JOIN subscriptions s ON s.project = $1 AND s.queue = $2 AND s.expires > $3 AND ($11 OR s.confirmed)
-ORDER BY p.seq, s.id`;
+WITH d AS (
+  INSERT INTO deliveries (project, queue, subscription_id, ttl, body, posted, due)
+  SELECT $1, $2, s.id, m.ttl, m.body, m.created, m.created
+  FROM (SELECT id FROM subscriptions
+        WHERE project = $1 AND queue = $2 AND expires > $3 AND ($11 OR confirmed)) s,
+       ROWS FROM (json_array_elements($7::json), unnest($8::int[]), unnest($10::bigint[]))
+         WITH ORDINALITY AS m(body, ttl, created, ord)
+  ORDER BY m.ord, s.id
+)${POST_SQL.replace(/^\s*WITH /, ', ')}`;
 
 /**
  * Without a marker the scan starts at the queue's known head ($4 is then the hint), and the
