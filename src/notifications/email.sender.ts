@@ -26,8 +26,13 @@ export class EmailSender {
 
   async send(delivery: DueDelivery): Promise<DeliveryOutcome> {
     const uri = new URL(delivery.subscriber);
-    const subject = uri.searchParams.get('subject') ?? optionText(delivery, 'subject');
-    const text = pythonJson({ ...(delivery.message as Record<string, unknown>), queue_name: delivery.ref.queue });
+    const subject = uriSubject(uri) ?? optionText(delivery, 'subject');
+    // Zaqar's notifier marks every message before any task sees it, so mails carry the mark too
+    const text = pythonJson({
+      ...(delivery.message as Record<string, unknown>),
+      Message_Type: 'Notification',
+      queue_name: delivery.ref.queue,
+    });
     try {
       await this.transport.sendMail({
         to: decodeURIComponent(uri.pathname),
@@ -51,4 +56,13 @@ export class EmailSender {
 function optionText(delivery: DueDelivery, name: string): string {
   const value = delivery.options[name];
   return typeof value === 'string' ? value : '';
+}
+
+/**
+ * The URI's `subject`, its name in any case and blank values skipped, as Zaqar reads the query
+ * (parse_qs, keys lowered). Zaqar then sets the header to parse_qs's list and fails to send; we take the first.
+ */
+function uriSubject(uri: URL): string | undefined {
+  for (const [name, value] of uri.searchParams) if (name.toLowerCase() === 'subject' && value !== '') return value;
+  return undefined;
 }

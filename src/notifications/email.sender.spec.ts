@@ -1,0 +1,134 @@
+import type { AddressInfo } from 'node:net';
+import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
+import type { DueDelivery } from '../storage/storage.contract';
+import { EmailSender } from './email.sender';
+
+interface Received {
+  from: string;
+  to: string[];
+  raw: string;
+}
+
+/** An SMTP server on loopback that keeps what it receives and answers RCPT TO with `rcptAnswer`. */
+async function smtpSink(rcptAnswer?: { code: number; text: string }) {
+  const received: Received[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onRcptTo(_address, _session, callback) {
+      if (!rcptAnswer) return callback();
+      callback(Object.assign(new Error(rcptAnswer.text), { responseCode: rcptAnswer.code }));
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        const envelope = session.envelope;
+        received.push({
+          from: (envelope.mailFrom as SMTPServerAddress).address,
+          to: envelope.rcptTo.map((r) => r.address),
+          raw: Buffer.concat(chunks).toString('utf8'),
+        });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as AddressInfo).port;
+  return { server, port, received };
+}
+
+function delivery(subscriber: string, options: Record<string, unknown> = {}): DueDelivery {
+  return {
+    id: 'd1',
+    ref: { project: 'p', queue: 'jobs' },
+    subscriptionId: 's1',
+    message: { ttl: 300, body: { event: 'disk' } },
+    attempts: 0,
+    posted: 0,
+    subscriber,
+    options,
+    secret: 'unused',
+    queueMetadata: {},
+  };
+}
+
+/** A header's value in a raw message, folded lines joined. */
+function header(raw: string, name: string): string | undefined {
+  const head = raw.split('\r\n\r\n')[0].replace(/\r\n[ \t]+/g, ' ');
+  return new RegExp(`^${name}: (.*)$`, 'im').exec(head)?.[1];
+}
+function bodyOf(raw: string): string {
+  const body = raw.split('\r\n\r\n').slice(1).join('\r\n\r\n').trim();
+  if (header(raw, 'Content-Transfer-Encoding') !== 'quoted-printable') return body;
+  return body
+    .replace(/=\r\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+describe('EmailSender', () => {
+  let sink: Awaited<ReturnType<typeof smtpSink>>;
+  let sender: EmailSender;
+  const connect = (port: number) => new EmailSender({ host: '127.0.0.1', port, secure: false }, 2000);
+
+  afterEach(async () => {
+    sender?.close();
+    await new Promise<void>((resolve) => (sink ? sink.server.close(() => resolve()) : resolve()));
+  });
+
+  it('mails the message with its queue_name as Zaqar’s JSON, to the mailto path, from options.from', async () => {
+    sink = await smtpSink();
+    sender = connect(sink.port);
+    const outcome = await sender.send(
+      delivery('mailto:ops@example.com?subject=Disk%20full', { from: 'zaqar@example.com', subject: 'unused' }),
+    );
+    expect(outcome).toEqual({ kind: 'delivered' });
+    expect(sink.received).toHaveLength(1);
+    const [mail] = sink.received;
+    expect(mail.from).toBe('zaqar@example.com');
+    expect(mail.to).toEqual(['ops@example.com']);
+    expect(header(mail.raw, 'To')).toBe('ops@example.com');
+    expect(header(mail.raw, 'From')).toBe('zaqar@example.com');
+    expect(header(mail.raw, 'Subject')).toBe('Disk full');
+    expect(bodyOf(mail.raw)).toBe(
+      '{"ttl": 300, "body": {"event": "disk"}, "Message_Type": "Notification", "queue_name": "jobs"}',
+    );
+  });
+
+  it.each([
+    ['options.subject when the URI has none', 'mailto:ops@example.com', 'From options'],
+    ['options.subject when the URI’s is blank', 'mailto:ops@example.com?subject=', 'From options'],
+    ['the URI’s Subject in any case', 'mailto:ops@example.com?Subject=Disk+full', 'Disk full'],
+  ])('takes the subject from %s', async (_case, subscriber, subject) => {
+    sink = await smtpSink();
+    sender = connect(sink.port);
+    await sender.send(delivery(subscriber, { from: 'zaqar@example.com', subject: 'From options' }));
+    expect(header(sink.received[0].raw, 'Subject')).toBe(subject);
+  });
+
+  it('a permanent SMTP refusal (5xx) is rejected, a transient one (4xx) retried', async () => {
+    sink = await smtpSink({ code: 550, text: 'no such user' });
+    sender = connect(sink.port);
+    const refused = await sender.send(delivery('mailto:nobody@example.com', { from: 'zaqar@example.com' }));
+    expect(refused.kind).toBe('rejected');
+    sender.close();
+    await new Promise<void>((resolve) => sink.server.close(() => resolve()));
+
+    sink = await smtpSink({ code: 451, text: 'try later' });
+    sender = connect(sink.port);
+    const deferred = await sender.send(delivery('mailto:ops@example.com', { from: 'zaqar@example.com' }));
+    expect(deferred.kind).toBe('retry');
+    expect(sink.received).toHaveLength(0);
+  });
+
+  it('no SMTP server listening is retried', async () => {
+    sink = await smtpSink();
+    const port = sink.port;
+    await new Promise<void>((resolve) => sink.server.close(() => resolve()));
+    sink = undefined as unknown as typeof sink;
+    sender = connect(port);
+    const outcome = await sender.send(delivery('mailto:ops@example.com', { from: 'zaqar@example.com' }));
+    expect(outcome.kind).toBe('retry');
+  });
+});
