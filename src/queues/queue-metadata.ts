@@ -1,3 +1,4 @@
+import { validateRetryPolicy } from '../notifications/retry-schedule';
 import { MIN_MESSAGE_TTL, TransportLimits } from '../config/limits';
 import { InvalidApiRequest } from '../common/errors';
 import type { DeadLetterPolicy, Metadata } from '../storage/storage.contract';
@@ -77,6 +78,8 @@ export function checkReservedMetadata(
   if (encrypted && typeof encrypted !== 'boolean') {
     throw fail('_enable_encrypt_messages must be boolean.');
   }
+  const retryPolicy = validateRetryPolicy(metadata);
+  if (retryPolicy) throw fail(retryPolicy);
 }
 
 /** What posting needs from a queue's metadata, with the server's defaults filled in. */

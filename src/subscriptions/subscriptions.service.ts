@@ -9,6 +9,7 @@ import { SETTINGS } from '../config/settings.module';
 import { queuePath } from '../messages/message-view';
 import { QueueReadCache } from '../queues/queue-read.cache';
 import { QueueRef, SUBSCRIPTION_STORE, SubscriptionChanges, SubscriptionStore } from '../storage/storage.contract';
+import { validateRetryPolicy } from '../notifications/retry-schedule';
 import { ConfirmationDto, SubscriptionFieldsDto, validateDto } from './subscription.dto';
 import { subscriptionView } from './subscription-view';
 import { uriScheme } from './subscriber-uri';
@@ -131,6 +132,8 @@ export class SubscriptionsService {
       throw new InvalidApiRequest(`The subscriber type of subscription must be supported in the list ${listed}.`);
     }
     const fields = validateDto(SubscriptionFieldsDto, document);
+    const retryPolicy = validateRetryPolicy(fields.options);
+    if (retryPolicy) throw new InvalidApiRequest(retryPolicy);
     return { ...fields, subscriber: subscriber as string | undefined };
   }
 }

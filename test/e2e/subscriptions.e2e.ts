@@ -110,6 +110,26 @@ describeTargets('subscriptions', (target) => {
       expect(res.body).toEqual(error(INVALID, description));
     });
 
+    it.each([
+      [{ minimum_delay: 'x' }, 'Retry policy: minimum_delay must be a integer.'],
+      [{ minimum_delay: 20, maximum_delay: 10 }, 'minimum_delay must less than maximum_delay.'],
+      [{ retry_backoff_function: 'cubic' }, 'invalid retry_backoff_function.'],
+      ['x', 'retry_policy must be a dict.'],
+    ])('a retry policy %j in the options answers 400', async (policy, description) => {
+      const json = { subscriber: HOOK, options: { _retry_policy: policy } };
+      const res = await target.client().post('/v2/queues/jobs/subscriptions', { json });
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual(error(INVALID, description));
+    });
+
+    it('a queue whose _retry_policy breaks the rules is refused with the same texts', async () => {
+      const res = await target.client().put('/v2/queues/retrying', {
+        json: { _retry_policy: { retry_backoff_function: 'cubic' } },
+      });
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual(error(INVALID, 'invalid retry_backoff_function.'));
+    });
+
     it('a body that does not parse answers 400', async () => {
       const res = await target.client().post('/v2/queues/jobs/subscriptions', { raw: '{"subscriber": ' });
       expect(res.status).toBe(400);
