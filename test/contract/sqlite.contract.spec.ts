@@ -379,15 +379,27 @@ describe('sqlite provider', () => {
     });
 
     it('the answers to writes that share one commit come back to the server thread as one message', async () => {
-      const worker = await startSqliteThread(`sqlite:${freshFile()}`);
+      const file = freshFile();
+      const worker = await startSqliteThread(`sqlite:${file}`);
       const driver = new SqliteThreadDriver(worker);
+      const raw = new Database(file);
       const messagesSeen: number[] = [];
       worker.on('message', (answers: unknown[]) => messagesSeen.push(answers.length));
       try {
+        // Another connection holds the write lock: the thread waits on a first post's commit while
+        // the 32 queue up behind it, so they all reach the thread before it can start their group.
+        raw.exec('BEGIN IMMEDIATE');
+        const first = driver.messages.post(ref, 'c', [message('first')], now);
+        await new Promise((resolve) => setTimeout(resolve, 300));
         const posts = Array.from({ length: 32 }, (_, i) => driver.messages.post(ref, 'c', [message(i)], now));
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        raw.exec('COMMIT');
+        await first;
         expect(await Promise.all(posts)).toHaveLength(32);
-        expect(messagesSeen).toEqual([32]);
+        // [1, 32] once the thread was waiting on the first commit; [33] if it had not yet seen the first
+        expect(messagesSeen).toEqual(messagesSeen.length === 1 ? [33] : [1, 32]);
       } finally {
+        raw.close();
         await driver.close();
       }
     });
