@@ -4,6 +4,7 @@ import { SETTINGS } from '../config/settings.module';
 import type { DeliveryOutcome } from '../notifications/delivery-outcome';
 import { EmailSender } from '../notifications/email.sender';
 import { effectiveRetryPolicy, retryDelays } from '../notifications/retry-schedule';
+import { FILTER_OPTION, matchesFilter, type SubscriptionFilter } from '../notifications/subscription-filter';
 import { sendWebhook } from '../notifications/webhook.sender';
 import { DELIVERY_STORE, DeliveryStore, DueDelivery } from '../storage/storage.contract';
 
@@ -44,6 +45,8 @@ export class DeliveryJob implements OnModuleDestroy {
   }
 
   private async deliver(delivery: DueDelivery): Promise<void> {
+    const filter = delivery.options[FILTER_OPTION] as SubscriptionFilter | undefined;
+    if (filter && !matchesFilter(filter, delivery.message.body)) return this.deliveries.complete([delivery.id]);
     const outcome = await this.send(delivery);
     const now = Date.now();
     if (outcome.kind === 'delivered') return this.deliveries.complete([delivery.id]);

@@ -12,31 +12,31 @@ describe('validateFilter', () => {
   });
 
   it.each([
-    ['a list', ['x'], 'filter must be an object.'],
-    ['null', null, 'filter must be an object.'],
-    ['an empty filter', {}, 'filter must not be empty.'],
-    ['an empty nested filter', { a: {} }, 'filter at "a" must not be empty.'],
-    ['an empty list', { a: { b: [] } }, 'filter at "a"."b" must not be an empty list.'],
-    ['a bare value', { a: 'x' }, 'filter at "a" must be a list of values or an object.'],
+    ['a list', ['x'], '_filter must be an object.'],
+    ['null', null, '_filter must be an object.'],
+    ['an empty filter', {}, '_filter must not be empty.'],
+    ['an empty nested filter', { a: {} }, '_filter at "a" must not be empty.'],
+    ['an empty list', { a: { b: [] } }, '_filter at "a"."b" must not be an empty list.'],
+    ['a bare value', { a: 'x' }, '_filter at "a" must be a list of values or an object.'],
     [
       'a nested list',
       { a: [['x']] },
-      'filter at "a": values must be strings, numbers, booleans, null or operator objects.',
+      '_filter at "a": values must be strings, numbers, booleans, null or operator objects.',
     ],
-    ['an unknown operator', { a: [{ suffix: 'x' }] }, 'filter at "a": unknown operator "suffix".'],
+    ['an unknown operator', { a: [{ suffix: 'x' }] }, '_filter at "a": unknown operator "suffix".'],
     [
       'two operators in one object',
       { a: [{ prefix: 'x', exists: true }] },
-      'filter at "a": an operator object holds exactly one operator.',
+      '_filter at "a": an operator object holds exactly one operator.',
     ],
-    ['a prefix that is not a string', { a: [{ prefix: 1 }] }, 'filter at "a": prefix takes a string.'],
-    ['exists that is not a boolean', { a: [{ exists: 'yes' }] }, 'filter at "a": exists takes true or false.'],
+    ['a prefix that is not a string', { a: [{ prefix: 1 }] }, '_filter at "a": prefix takes a string.'],
+    ['exists that is not a boolean', { a: [{ exists: 'yes' }] }, '_filter at "a": exists takes true or false.'],
   ])('refuses %s', (_case, filter, text) => {
     expect(validateFilter(filter)).toBe(text);
   });
 
   const numericUsage =
-    'filter at "n": numeric takes [comparison, number] or [">" or ">=", number, "<" or "<=", number].';
+    '_filter at "n": numeric takes [comparison, number] or [">" or ">=", number, "<" or "<=", number].';
   it.each([
     ['not a list', 5],
     ['an odd length', ['>', 1, '<']],
@@ -50,14 +50,14 @@ describe('validateFilter', () => {
 
   it('refuses a numeric range whose bounds are crossed', () => {
     expect(validateFilter({ n: [{ numeric: ['>', 20, '<', 10] }] })).toBe(
-      'filter at "n": numeric range: the lower bound is above the upper.',
+      '_filter at "n": numeric range: the lower bound is above the upper.',
     );
   });
 
   it('refuses nesting over five levels and over a hundred values in all', () => {
-    expect(validateFilter({ a: { b: { c: { d: { e: { f: ['x'] } } } } } })).toBe('filter nests deeper than 5 levels.');
+    expect(validateFilter({ a: { b: { c: { d: { e: { f: ['x'] } } } } } })).toBe('_filter nests deeper than 5 levels.');
     expect(validateFilter({ a: Array(60).fill('x'), b: { c: Array(41).fill(1) } })).toBe(
-      'filter has more than 100 values.',
+      '_filter has more than 100 values.',
     );
   });
 });

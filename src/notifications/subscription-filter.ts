@@ -1,6 +1,6 @@
 /**
- * A subscription's optional `filter` (beyond Zaqar, after SNS filter policies): which messages the
- * subscriber is told of, judged on the message body. Each key names a field and holds either a
+ * A subscription's optional filter, its `_filter` option (beyond Zaqar, after SNS filter policies;
+ * underscored like `_retry_policy`): which messages the subscriber is told of, judged on the body. Each key names a field and holds either a
  * list of conditions, any of which may match, or a nested filter for a nested object; every key
  * must match.
  *
@@ -21,6 +21,8 @@ export interface SubscriptionFilter {
   [field: string]: FilterCondition[] | SubscriptionFilter;
 }
 
+/** The option that holds a subscription's filter, and how its faults name it. */
+export const FILTER_OPTION = '_filter';
 const MAX_DEPTH = 5;
 const MAX_VALUES = 100;
 const COMPARISONS = new Set(['=', '<', '<=', '>', '>=']);
@@ -34,11 +36,11 @@ const isObject = (value: unknown): value is Json =>
 
 /** Why `raw` is not a usable filter, or null when it is one. */
 export function validateFilter(raw: unknown): string | null {
-  if (!isObject(raw)) return 'filter must be an object.';
+  if (!isObject(raw)) return `${FILTER_OPTION} must be an object.`;
   let values = 0;
   const check = (filter: Json, path: string[]): string | null => {
-    if (path.length >= MAX_DEPTH) return `filter nests deeper than ${MAX_DEPTH} levels.`;
-    if (Object.keys(filter).length === 0) return `filter${where(path)} must not be empty.`;
+    if (path.length >= MAX_DEPTH) return `${FILTER_OPTION} nests deeper than ${MAX_DEPTH} levels.`;
+    if (Object.keys(filter).length === 0) return `${FILTER_OPTION}${where(path)} must not be empty.`;
     for (const [field, value] of Object.entries(filter)) {
       const at = [...path, field];
       if (isObject(value)) {
@@ -46,13 +48,13 @@ export function validateFilter(raw: unknown): string | null {
         if (fault) return fault;
         continue;
       }
-      if (!Array.isArray(value)) return `filter${where(at)} must be a list of values or an object.`;
-      if (value.length === 0) return `filter${where(at)} must not be an empty list.`;
+      if (!Array.isArray(value)) return `${FILTER_OPTION}${where(at)} must be a list of values or an object.`;
+      if (value.length === 0) return `${FILTER_OPTION}${where(at)} must not be an empty list.`;
       values += value.length;
-      if (values > MAX_VALUES) return `filter has more than ${MAX_VALUES} values.`;
+      if (values > MAX_VALUES) return `${FILTER_OPTION} has more than ${MAX_VALUES} values.`;
       for (const condition of value) {
         const fault = conditionFault(condition);
-        if (fault) return `filter${where(at)}: ${fault}`;
+        if (fault) return `${FILTER_OPTION}${where(at)}: ${fault}`;
       }
     }
     return null;

@@ -10,6 +10,7 @@ import { queuePath } from '../messages/message-view';
 import { QueueReadCache } from '../queues/queue-read.cache';
 import { QueueRef, SUBSCRIPTION_STORE, SubscriptionChanges, SubscriptionStore } from '../storage/storage.contract';
 import { validateRetryPolicy } from '../notifications/retry-schedule';
+import { FILTER_OPTION, validateFilter } from '../notifications/subscription-filter';
 import { ConfirmationDto, SubscriptionFieldsDto, validateDto } from './subscription.dto';
 import { subscriptionView } from './subscription-view';
 import { uriScheme } from './subscriber-uri';
@@ -132,8 +133,8 @@ export class SubscriptionsService {
       throw new InvalidApiRequest(`The subscriber type of subscription must be supported in the list ${listed}.`);
     }
     const fields = validateDto(SubscriptionFieldsDto, document);
-    const retryPolicy = validateRetryPolicy(fields.options);
-    if (retryPolicy) throw new InvalidApiRequest(retryPolicy);
+    const fault = validateRetryPolicy(fields.options) ?? validateOptionalFilter(fields.options);
+    if (fault) throw new InvalidApiRequest(fault);
     return { ...fields, subscriber: subscriber as string | undefined };
   }
 }
@@ -141,6 +142,10 @@ export class SubscriptionsService {
 /** Zaqar words the two conflicts a space apart: the create's text is the transport's, the update's the store's. */
 const TAKEN = 'Such subscription already exists. Subscriptions are unique by project + queue + subscriber URI.';
 const DUPLICATE = 'Such subscription already exists.Subscriptions are unique by project + queue + subscriber URI.';
+
+function validateOptionalFilter(options: Record<string, unknown> | undefined): string | null {
+  return options && Object.hasOwn(options, FILTER_OPTION) ? validateFilter(options[FILTER_OPTION]) : null;
+}
 
 export function subscriptionsPath(queue: string): string {
   return `${queuePath(queue)}/subscriptions`;
