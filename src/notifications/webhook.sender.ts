@@ -7,6 +7,9 @@ import { pythonJson } from './python-json';
 import { guardedAddress } from './target-guard';
 import { SIGNATURE_HEADER, signatureHeader } from './webhook-signature';
 
+/** How much of a receiver's answer is read before the connection is dropped. */
+const MAX_RESPONSE_BYTES = 64 * 1024;
+
 export interface WebhookOptions {
   connectMs: number;
   responseMs: number;
@@ -66,23 +69,29 @@ export async function sendWebhook(
       request.destroy();
       resolve({ kind: 'retry', reason });
     };
+    // Bounds the whole exchange, connecting included, so the delivery's lease outlasts it.
     const answerTimer = setTimeout(() => fail(`no answer within ${options.responseMs} ms`), options.responseMs);
     request.on('timeout', () => fail(`no connection within ${options.connectMs} ms`));
     request.on('socket', (socket) => socket.once('connect', () => request.setTimeout(0)));
-    request.on('error', (error) => {
-      clearTimeout(answerTimer);
-      resolve({ kind: 'retry', reason: error.message });
-    });
+    request.on('close', () => clearTimeout(answerTimer));
+    request.on('error', (error) => resolve({ kind: 'retry', reason: error.message }));
     request.on('response', (response) => {
-      clearTimeout(answerTimer);
-      response.resume();
-      const status = response.statusCode ?? 0;
-      if (status >= 200 && status < 300) resolve({ kind: 'delivered' });
-      else if (status === 408 || status === 429 || status >= 500) resolve({ kind: 'retry', reason: `HTTP ${status}` });
-      else resolve({ kind: 'rejected', reason: `HTTP ${status}` });
+      resolve(verdict(response.statusCode ?? 0));
+      // The verdict is the status; the body is read only to let the receiver finish, and not far.
+      let read = 0;
+      response.on('data', (chunk: Buffer) => {
+        read += chunk.length;
+        if (read > MAX_RESPONSE_BYTES) request.destroy();
+      });
     });
     request.end(body);
   });
+}
+
+function verdict(status: number): DeliveryOutcome {
+  if (status >= 200 && status < 300) return { kind: 'delivered' };
+  if (status === 408 || status === 429 || status >= 500) return { kind: 'retry', reason: `HTTP ${status}` };
+  return { kind: 'rejected', reason: `HTTP ${status}` };
 }
 
 /** A lookup that answers with the address the guard checked, in whichever form the caller asks. */
