@@ -144,7 +144,8 @@ describe.each(RETRY_CASES)('webhook retries [%s, jobs %s]', (_backend, _runner, 
 describe.each(KILL_CASES)('notifications survive kill -9 [%s, jobs %s]', (_backend, _runner, makeBackend, runner) => {
   it('messages answered 201 right before the server is killed reach the subscriber after a restart', async () => {
     const backend = await makeBackend();
-    const env = runner.env();
+    // a short response timeout ends the killed process's leases (timeout + 5 s) sooner
+    const env = { ...runner.env(), WEBHOOK_RESPONSE_TIMEOUT_MS: '2000' };
     const receiver = await WebhookReceiver.start();
     try {
       let server = await startServer({ storageUrl: backend.url, env });
