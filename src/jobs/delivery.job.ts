@@ -16,6 +16,7 @@ export interface DeliveryRun {
   /** Something is due at once: the batch was full, or a retry policy asked for a retry with no delay. */
   moreDue: boolean;
 }
+
 /**
  * How long a leased delivery is ours: past the attempt's response timeout (which bounds it), so a
  * live process never has its delivery sent twice; a dead one's come due again this much later.

@@ -1,4 +1,5 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
 import { DeliveryJob, DeliveryRun } from '../delivery.job';
 import { DeliveryTrigger } from '../delivery.trigger';
 import { NOTIFICATIONS_QUEUE } from './notifications.queue';
@@ -9,6 +10,8 @@ import { NOTIFICATIONS_QUEUE } from './notifications.queue';
  */
 @Processor(NOTIFICATIONS_QUEUE, { concurrency: 4 })
 export class DeliveryProcessor extends WorkerHost {
+  private readonly logger = new Logger(DeliveryProcessor.name);
+
   constructor(
     private readonly job: DeliveryJob,
     private readonly trigger: DeliveryTrigger,
@@ -21,5 +24,11 @@ export class DeliveryProcessor extends WorkerHost {
     const run = await this.job.run();
     if (run.moreDue) this.trigger.wake();
     return run;
+  }
+
+  // the deliveries stay in the outbox; the next scheduled job tries them
+  @OnWorkerEvent('failed')
+  onFailed(_job: unknown, error: Error): void {
+    this.logger.warn(`delivering notifications failed: ${error}`);
   }
 }
