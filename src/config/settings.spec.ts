@@ -18,6 +18,7 @@ describe('settings', () => {
       port: 8888,
       storageUrl: 'sqlite:data/zaqar.db',
       redisUrl: undefined,
+      redisPrefix: 'bull',
       workers: 1,
     });
     expect(settings.limits).toEqual(DEFAULT_LIMITS);
@@ -57,5 +58,13 @@ describe('settings', () => {
     expect(loadSettings({ WORKERS: '4' }).workers).toBe(4);
     expect(() => loadSettings({ WORKERS: '0' })).toThrow(new SettingsError('WORKERS must be 1..64, not 0'));
     expect(() => loadSettings({ WORKERS: 'all' })).toThrow(new SettingsError('WORKERS must be an integer, not "all"'));
+  });
+
+  it("keeps the job queues under REDIS_PREFIX in Redis, BullMQ's own 'bull' when unset or blank", () => {
+    expect(loadSettings({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_PREFIX: 'zaqar-a' })).toMatchObject({
+      redisUrl: 'redis://127.0.0.1:6379',
+      redisPrefix: 'zaqar-a',
+    });
+    expect(loadSettings({ REDIS_PREFIX: '' }).redisPrefix).toBe('bull');
   });
 });

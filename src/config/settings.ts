@@ -15,6 +15,8 @@ export interface Settings {
   storageUrl: string;
   /** BullMQ on this Redis when set; jobs run in process otherwise. */
   redisUrl?: string;
+  /** Where in Redis the job queues live (BullMQ's prefix): servers sharing a prefix share their jobs. */
+  redisPrefix: string;
   /** How often expired messages and claims are removed for good, ms. */
   sweepIntervalMs: number;
   /** How long a queue's metadata may be reused by post, list and claim, ms (0: read it every time). */
@@ -47,6 +49,7 @@ export function loadSettings(env: Env = process.env): Settings {
     workers: readWorkers(env.WORKERS ?? '1'),
     storageUrl: env.STORAGE_URL ?? 'sqlite:data/zaqar.db',
     redisUrl: env.REDIS_URL || undefined,
+    redisPrefix: env.REDIS_PREFIX || 'bull',
     sweepIntervalMs: toInt('SWEEP_INTERVAL_MS', env.SWEEP_INTERVAL_MS ?? '30000'),
     metadataCacheMs: toInt('METADATA_CACHE_MS', env.METADATA_CACHE_MS ?? '1000'),
     statsCacheMs: toInt('STATS_CACHE_MS', env.STATS_CACHE_MS ?? '500'),

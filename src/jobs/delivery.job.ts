@@ -10,6 +10,14 @@ import { DELIVERY_STORE, DeliveryStore, DueDelivery } from '../storage/storage.c
 
 /** Deliveries one run leases at most; a full batch makes the runner go again at once. */
 export const DELIVERY_BATCH = 50;
+
+/** What one run of the delivery job did. */
+export interface DeliveryRun {
+  leased: number;
+  /** Something is due at once: the batch was full, or a retry policy asked for a retry with no delay. */
+  moreDue: boolean;
+}
+
 /**
  * How long a leased delivery is ours: past the attempt's response timeout (which bounds it), so a
  * live process never has its delivery sent twice; a dead one's come due again this much later.
@@ -32,34 +40,44 @@ export class DeliveryJob implements OnModuleDestroy {
     this.email = new EmailSender(settings.notification.smtp, settings.notification.responseTimeoutMs);
   }
 
-  /** Sends what is due now; returns how many deliveries it leased. */
-  async run(now = Date.now()): Promise<number> {
+  /** Sends what is due now. */
+  async run(now = Date.now()): Promise<DeliveryRun> {
     const leaseMs = this.settings.notification.responseTimeoutMs + LEASE_MARGIN_MS;
     const due = await this.deliveries.lease(DELIVERY_BATCH, now, leaseMs);
-    await Promise.all(due.map((delivery) => this.deliver(delivery)));
-    return due.length;
+    const dueAgain = await Promise.all(due.map((delivery) => this.deliver(delivery)));
+    return { leased: due.length, moreDue: due.length === DELIVERY_BATCH || dueAgain.includes(true) };
   }
 
   onModuleDestroy(): void {
     this.email.close();
   }
 
-  private async deliver(delivery: DueDelivery): Promise<void> {
+  /** Sends and settles one delivery; true when it is to be tried again at once. */
+  private async deliver(delivery: DueDelivery): Promise<boolean> {
     const filter = delivery.options[FILTER_OPTION] as SubscriptionFilter | undefined;
-    if (filter && !matchesFilter(filter, delivery.message.body)) return this.deliveries.complete([delivery.id]);
+    if (filter && !matchesFilter(filter, delivery.message.body)) {
+      await this.deliveries.complete([delivery.id]);
+      return false;
+    }
     const outcome = await this.send(delivery);
     const now = Date.now();
-    if (outcome.kind === 'delivered') return this.deliveries.complete([delivery.id]);
+    if (outcome.kind === 'delivered') {
+      await this.deliveries.complete([delivery.id]);
+      return false;
+    }
     const made = delivery.attempts + 1;
     if (outcome.kind === 'retry') {
       const policy = effectiveRetryPolicy(delivery.options._retry_policy, delivery.queueMetadata._retry_policy);
       const delays = retryDelays(policy);
       if (made <= delays.length) {
-        return this.deliveries.retry(delivery.id, made, now + delays[made - 1] * 1000, outcome.reason);
+        const delay = delays[made - 1] * 1000;
+        await this.deliveries.retry(delivery.id, made, now + delay, outcome.reason);
+        return delay === 0;
       }
     }
     this.logger.warn(`delivery to ${delivery.subscriber} failed for good after ${made} attempts: ${outcome.reason}`);
     await this.deliveries.fail({ ...delivery, attempts: made }, outcome.reason, now);
+    return false;
   }
 
   private send(delivery: DueDelivery): Promise<DeliveryOutcome> {

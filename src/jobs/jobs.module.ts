@@ -1,10 +1,14 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Settings } from '../config/settings';
+import { BullmqDeliveryTrigger } from './bullmq/bullmq-delivery.trigger';
+import { DeliveryProcessor } from './bullmq/delivery.processor';
 import { MaintenanceProcessor } from './bullmq/maintenance.processor';
 import { MAINTENANCE_QUEUE } from './bullmq/maintenance.queue';
+import { NOTIFICATIONS_QUEUE } from './bullmq/notifications.queue';
 import { SweepScheduler } from './bullmq/sweep.scheduler';
 import { DeliveryJob } from './delivery.job';
+import { DeliveryTrigger } from './delivery.trigger';
 import { InProcessDeliveryRunner } from './in-process-delivery.runner';
 import { InProcessSweepRunner } from './in-process-sweep.runner';
 import { SweepJob } from './sweep.job';
@@ -13,25 +17,32 @@ import { SweepJob } from './sweep.job';
 @Module({})
 export class JobsModule {
   static forRoot(settings: Settings): DynamicModule {
-    // Deliveries are leased from the storage outbox by every process, with Redis or without.
-    const delivery = [DeliveryJob, InProcessDeliveryRunner];
+    const jobs = { global: true, module: JobsModule, exports: [SweepJob, DeliveryJob, DeliveryTrigger] };
     if (!settings.redisUrl) {
       return {
-        global: true,
-        module: JobsModule,
-        providers: [SweepJob, InProcessSweepRunner, ...delivery],
-        exports: [SweepJob, ...delivery],
+        ...jobs,
+        providers: [
+          SweepJob,
+          InProcessSweepRunner,
+          DeliveryJob,
+          { provide: DeliveryTrigger, useClass: InProcessDeliveryRunner },
+        ],
       };
     }
     return {
-      global: true,
-      module: JobsModule,
+      ...jobs,
       imports: [
-        BullModule.forRoot({ connection: redisConnection(settings.redisUrl) }),
-        BullModule.registerQueue({ name: MAINTENANCE_QUEUE }),
+        BullModule.forRoot({ connection: redisConnection(settings.redisUrl), prefix: settings.redisPrefix }),
+        BullModule.registerQueue({ name: MAINTENANCE_QUEUE }, { name: NOTIFICATIONS_QUEUE }),
       ],
-      providers: [SweepJob, MaintenanceProcessor, SweepScheduler, ...delivery],
-      exports: [SweepJob, ...delivery],
+      providers: [
+        SweepJob,
+        MaintenanceProcessor,
+        SweepScheduler,
+        DeliveryJob,
+        DeliveryProcessor,
+        { provide: DeliveryTrigger, useClass: BullmqDeliveryTrigger },
+      ],
     };
   }
 }

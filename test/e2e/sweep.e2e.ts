@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import Database from 'better-sqlite3';
 import { Queue } from 'bullmq';
 import { MAINTENANCE_QUEUE } from '../../src/jobs/bullmq/maintenance.queue';
+import { NOTIFICATIONS_QUEUE } from '../../src/jobs/bullmq/notifications.queue';
 import { redisConnection } from '../../src/jobs/jobs.module';
 import { JobsModule } from '../../src/jobs/jobs.module';
 import { loadSettings, Settings } from '../../src/config/settings';
@@ -42,8 +43,9 @@ describe.each(RUNNERS)('the expiry sweep as a %s', (_name, redisUrl) => {
 
   afterAll(async () => {
     await app?.close();
-    if (redisUrl) {
-      const queue = new Queue(MAINTENANCE_QUEUE, { connection: redisConnection(redisUrl) });
+    // the jobs module brings the notifications queue and its scheduler along
+    for (const name of redisUrl ? [MAINTENANCE_QUEUE, NOTIFICATIONS_QUEUE] : []) {
+      const queue = new Queue(name, { connection: redisConnection(redisUrl!) });
       await queue.obliterate({ force: true });
       await queue.close();
     }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Settings } from '../../config/settings';
 import { SETTINGS } from '../../config/settings.module';
-import { InProcessDeliveryRunner } from '../../jobs/in-process-delivery.runner';
+import { DeliveryTrigger } from '../../jobs/delivery.trigger';
 import type { MessagePosting, MessageStage } from './message-stage';
 
 /**
@@ -12,7 +12,7 @@ import type { MessagePosting, MessageStage } from './message-stage';
 export class NotifierStage implements MessageStage {
   constructor(
     @Inject(SETTINGS) private readonly settings: Settings,
-    private readonly runner: InProcessDeliveryRunner,
+    private readonly delivery: DeliveryTrigger,
   ) {}
 
   beforePost(posting: MessagePosting): void {
@@ -20,6 +20,6 @@ export class NotifierStage implements MessageStage {
   }
 
   afterPost(): void {
-    this.runner.wake();
+    this.delivery.wake();
   }
 }

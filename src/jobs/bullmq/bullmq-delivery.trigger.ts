@@ -1,0 +1,52 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import type { JobsOptions, Queue } from 'bullmq';
+import { DELIVERY_MIN_GAP_MS, DELIVERY_POLL_MS, DeliveryTrigger } from '../delivery.trigger';
+import { WakeGate } from '../wake-gate';
+import { DELIVER_JOB, DELIVERY_SCHEDULER, NOTIFICATIONS_QUEUE } from './notifications.queue';
+
+/** Finished jobs kept for inspection; the outbox in storage, not Redis, is what must not be lost. */
+const KEEP = { removeOnComplete: 100, removeOnFail: 100 } satisfies JobsOptions;
+
+/**
+ * With Redis, a wake adds a deliver job. Across the cluster there is at most one such job waiting
+ * and one running (BullMQ deduplication, keepLastIfActive): a wake during a run makes one more job
+ * after it, as the in-process runner does. A job scheduler adds one every DELIVERY_POLL_MS too,
+ * for retries and deliveries posted through processes that are gone.
+ */
+@Injectable()
+export class BullmqDeliveryTrigger extends DeliveryTrigger implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(BullmqDeliveryTrigger.name);
+  // One add in flight per process, at most every DELIVERY_MIN_GAP_MS: a burst of posts costs Redis one call.
+  private readonly gate = new WakeGate(() => this.addJob(), DELIVERY_MIN_GAP_MS);
+
+  constructor(@InjectQueue(NOTIFICATIONS_QUEUE) private readonly queue: Queue) {
+    super();
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.queue.upsertJobScheduler(
+      DELIVERY_SCHEDULER,
+      { every: DELIVERY_POLL_MS },
+      { name: DELIVER_JOB, opts: KEEP },
+    );
+    this.wake();
+  }
+
+  // before the queue's own shutdown hook closes its connection
+  async onModuleDestroy(): Promise<void> {
+    await this.gate.close();
+  }
+
+  wake(): void {
+    this.gate.wake();
+  }
+
+  private async addJob(): Promise<void> {
+    try {
+      await this.queue.add(DELIVER_JOB, {}, { ...KEEP, deduplication: { id: DELIVER_JOB, keepLastIfActive: true } });
+    } catch (error) {
+      this.logger.warn(`queueing notification delivery failed: ${error}`);
+    }
+  }
+}

@@ -1,0 +1,34 @@
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
+import { DeliveryJob, DeliveryRun } from '../delivery.job';
+import { DeliveryTrigger } from '../delivery.trigger';
+import { NOTIFICATIONS_QUEUE } from './notifications.queue';
+
+/**
+ * Runs the delivery job for each job of the notifications queue. A few at once, so the scheduled
+ * job goes on while a woken one waits for a slow subscriber; the lease keeps them apart.
+ */
+@Processor(NOTIFICATIONS_QUEUE, { concurrency: 4 })
+export class DeliveryProcessor extends WorkerHost {
+  private readonly logger = new Logger(DeliveryProcessor.name);
+
+  constructor(
+    private readonly job: DeliveryJob,
+    private readonly trigger: DeliveryTrigger,
+  ) {
+    super();
+  }
+
+  /** The run's result is the job's return value. */
+  async process(): Promise<DeliveryRun> {
+    const run = await this.job.run();
+    if (run.moreDue) this.trigger.wake();
+    return run;
+  }
+
+  // the deliveries stay in the outbox; the next scheduled job tries them
+  @OnWorkerEvent('failed')
+  onFailed(_job: unknown, error: Error): void {
+    this.logger.warn(`delivering notifications failed: ${error}`);
+  }
+}
