@@ -1367,6 +1367,18 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
         ]);
       });
 
+      it("the sweep removes an ended subscription's failed list and keeps a live one's", async () => {
+        const ref = newQueue();
+        const ended = (await subscribe(ref, 'http://ended')).subscription;
+        const live = (await subscribe(ref, 'http://live')).subscription;
+        await notifyPost(ref, ['m']);
+        for (const delivery of await leaseOwn(ref, T0)) await driver.deliveries.fail(delivery, 'HTTP 404', T0);
+        await driver.subscriptions.delete(ref, ended.id);
+        await driver.sweep(T0 + SECOND);
+        expect(await driver.deliveries.listFailed(ref, ended.id, { limit: 10 })).toEqual([]);
+        expect(await driver.deliveries.listFailed(ref, live.id, { limit: 10 })).toHaveLength(1);
+      });
+
       it('deliveries of an ended subscription are dropped, not leased', async () => {
         const ref = newQueue();
         const { subscription } = await subscribe(ref, 'http://a');

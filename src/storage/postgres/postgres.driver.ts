@@ -35,6 +35,16 @@ DELETE FROM subscriptions s
 USING (SELECT project, queue, id FROM subscriptions WHERE expires <= ${now} LIMIT ${SWEEP_BATCH}) x
 WHERE s.project = x.project AND s.queue = x.queue AND s.id = x.id AND s.expires <= ${now}`;
 
+/** Failed deliveries outlive nothing: those of a subscription that ended (deleted, expired, its queue gone) go. */
+const sweepOrphanedFailuresSql = (now: string) => `
+DELETE FROM failed_deliveries f
+USING (SELECT f2.id FROM failed_deliveries f2
+        WHERE NOT EXISTS (SELECT 1 FROM subscriptions s
+                           WHERE s.project = f2.project AND s.queue = f2.queue AND s.id = f2.subscription_id
+                             AND s.expires > ${now})
+        LIMIT ${SWEEP_BATCH}) x
+WHERE f.id = x.id`;
+
 class PgStorageDriver implements StorageDriver {
   readonly queues: PgQueueStore;
   readonly messages: PgMessageStore;
@@ -61,6 +71,7 @@ class PgStorageDriver implements StorageDriver {
     const messages = await this.deleteInBatches(sweepMessagesSql(sqlInteger(now)));
     const claims = await this.deleteInBatches(sweepClaimsSql(sqlInteger(now)));
     const subscriptions = await this.deleteInBatches(sweepSubscriptionsSql(sqlInteger(now)));
+    await this.deleteInBatches(sweepOrphanedFailuresSql(sqlInteger(now)));
     await this.maintenance.vacuumIfDue();
     return { messages, claims, subscriptions };
   }

@@ -96,6 +96,7 @@ class SqliteDriver implements StorageDriver {
   private readonly sweepQueue: Database.Statement;
   private readonly sweepClaims: Database.Statement;
   private readonly sweepSubscriptions: Database.Statement;
+  private readonly sweepOrphanedFailures: Database.Statement;
   private readonly selectOne: Database.Statement;
   private closed = false;
 
@@ -142,6 +143,15 @@ class SqliteDriver implements StorageDriver {
       `DELETE FROM subscriptions WHERE (project, queue, id) IN
          (SELECT project, queue, id FROM subscriptions WHERE expires <= ? LIMIT ${boundLimit()})`,
     );
+    // Failed deliveries of a subscription that ended (deleted, expired, its queue gone) go with it.
+    this.sweepOrphanedFailures = db.prepare(
+      `DELETE FROM failed_deliveries WHERE id IN (
+         SELECT f.id FROM failed_deliveries f
+          WHERE NOT EXISTS (SELECT 1 FROM subscriptions s
+                             WHERE s.project = f.project AND s.queue = f.queue AND s.id = f.subscription_id
+                               AND s.expires > ?)
+          LIMIT ${boundLimit()})`,
+    );
     this.selectOne = db.prepare('SELECT 1').pluck();
   }
 
@@ -182,6 +192,7 @@ class SqliteDriver implements StorageDriver {
     }
     result.claims = await this.sweepInSteps(this.sweepClaims, now);
     result.subscriptions = await this.sweepInSteps(this.sweepSubscriptions, now);
+    await this.sweepInSteps(this.sweepOrphanedFailures, now);
     return result;
   }
 
