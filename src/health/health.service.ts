@@ -77,7 +77,9 @@ export class HealthService {
     }
     await run('bulk_delete_messages', () => this.messages.deleteMany(ref, ids, undefined, now()));
     await run('delete_queue', () => this.queues.delete(ref));
-    return { storage_reachable: true, operation_status: status };
+    // Beyond Zaqar: deliveries that gave up, across every project (their lists: .../failed).
+    const failed = await this.driver.deliveries.failedCount().catch(() => null);
+    return { storage_reachable: true, operation_status: status, notifications: { failed_deliveries: failed } };
   }
 }
 

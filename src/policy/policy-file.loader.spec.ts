@@ -79,10 +79,13 @@ describe('policy file loader', () => {
       'flavors:update',
     ];
 
-    it('loads cleanly and holds exactly the rules Zaqar registers', () => {
+    it("loads cleanly and holds exactly the rules Zaqar registers, and this server's two failed-list actions", () => {
       expect(warnings).toEqual([]);
       expect(policy.names.sort()).toEqual(Object.keys(ZAQAR_DEFAULT_POLICY).sort());
-      expect(policy.names).toHaveLength(44);
+      expect(policy.names).toHaveLength(44 + 2);
+      expect(policy.names).toEqual(
+        expect.arrayContaining(['subscription:failed_get_all', 'subscription:failed_redrive']),
+      );
     });
 
     it.each(adminOnly)('%s needs the admin role', (action) => {
@@ -97,7 +100,7 @@ describe('policy file loader', () => {
       const open = policy.names.filter(
         (name) => name.includes(':') && !adminOnly.includes(name) && name !== 'context_is_admin',
       );
-      expect(open).toHaveLength(33);
+      expect(open).toHaveLength(33 + 2);
       for (const action of open) {
         for (const credentials of [admin, member, reader, nobody, {}]) {
           expect([action, policy.isAllowed(action, target, credentials)]).toEqual([action, true]);

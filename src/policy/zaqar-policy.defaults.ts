@@ -3,7 +3,8 @@
  * policy file does not mention, so an operator's file only needs the rules it changes; an action
  * in neither place falls back to the file's `default` rule, if any, and is otherwise denied.
  * Zaqar leaves every project-scoped action open ('') and keeps pools, the flavor writes and the
- * detailed health report for `role:admin`.
+ * detailed health report for `role:admin`. The subscription:failed_* actions are this server's own
+ * (the failed delivery list), open like the rest.
  */
 export const ZAQAR_DEFAULT_POLICY: Readonly<Record<string, string>> = {
   context_is_admin: 'role:admin',
@@ -43,6 +44,8 @@ export const ZAQAR_DEFAULT_POLICY: Readonly<Record<string, string>> = {
   'subscription:delete': '',
   'subscription:update': '',
   'subscription:confirm': '',
+  'subscription:failed_get_all': '',
+  'subscription:failed_redrive': '',
   'topics:get_all': '',
   'topics:create': '',
   'topics:get': '',

@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
 import { QueuesModule } from '../queues/queues.module';
+import { FailedDeliveriesController } from './failed-deliveries.controller';
+import { FailedDeliveriesService } from './failed-deliveries.service';
 import { SubscriptionsController } from './subscriptions.controller';
 import { SubscriptionsService } from './subscriptions.service';
 
 @Module({
   imports: [QueuesModule],
-  controllers: [SubscriptionsController],
-  providers: [SubscriptionsService],
+  controllers: [SubscriptionsController, FailedDeliveriesController],
+  providers: [SubscriptionsService, FailedDeliveriesService],
   exports: [SubscriptionsService],
 })
 export class SubscriptionsModule {}

@@ -60,16 +60,9 @@ export class SubscriptionsService {
   }
 
   async list(ctx: RequestContext, queue: string, query: SubscriptionListQuery) {
-    const max = this.settings.limits.max_subscriptions_per_page;
-    if (query.limit !== undefined && !(query.limit > 0 && query.limit <= max)) {
-      throw new InvalidApiRequest(`Limit must be at least 1 and may not be greater than ${max}.`);
-    }
+    const limit = pageLimit(query.limit, this.settings.limits.max_subscriptions_per_page);
     const now = Date.now();
-    const found = await this.subscriptions.list(
-      { project: ctx.project, queue },
-      { marker: query.marker, limit: query.limit ?? 10 },
-      now,
-    );
+    const found = await this.subscriptions.list({ project: ctx.project, queue }, { marker: query.marker, limit }, now);
     if (!found.length) return { subscriptions: [], links: [] };
     const next = nextPageQuery([['limit', query.limit]], query.marker !== undefined, found[found.length - 1].id);
     return {
@@ -151,6 +144,14 @@ export function subscriptionsPath(queue: string): string {
   return `${queuePath(queue)}/subscriptions`;
 }
 
-function subscriptionNotFound(id: string): NotFound {
+/** A page size of the subscription lists: 10 unless asked, Zaqar's bounds and text. */
+export function pageLimit(limit: number | undefined, max: number): number {
+  if (limit !== undefined && !(limit > 0 && limit <= max)) {
+    throw new InvalidApiRequest(`Limit must be at least 1 and may not be greater than ${max}.`);
+  }
+  return limit ?? 10;
+}
+
+export function subscriptionNotFound(id: string): NotFound {
   return new NotFound(`Subscription ${id} does not exist`);
 }

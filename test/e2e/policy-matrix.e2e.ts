@@ -62,6 +62,8 @@ const ZAQAR_RULES: Record<string, Rule> = {
   'subscription:update': '',
   'subscription:confirm': '',
   'subscription:delete': '',
+  'subscription:failed_get_all': '',
+  'subscription:failed_redrive': '',
   'ping:get': '',
   'health:get': 'role:admin',
 };
@@ -275,6 +277,20 @@ const CASES: ActionCase[] = [
     other: (r, f) => expect([r.status, r.body]).toEqual([404, subscriptionNotFound(f)]),
   },
   {
+    action: 'subscription:failed_get_all',
+    scoped: true,
+    run: (c, f) => c.get(`${q(f)}/subscriptions/${f.subscriptionId}/failed`),
+    own: (r) => expect([r.status, r.body]).toEqual([200, { failed: [], links: [] }]),
+    other: (r, f) => expect([r.status, r.body]).toEqual([404, subscriptionNotFound(f)]),
+  },
+  {
+    action: 'subscription:failed_redrive',
+    scoped: true,
+    run: (c, f) => c.post(`${q(f)}/subscriptions/${f.subscriptionId}/failed`),
+    own: (r) => expect([r.status, r.body]).toEqual([200, { redriven: 0 }]),
+    other: (r, f) => expect([r.status, r.body]).toEqual([404, subscriptionNotFound(f)]),
+  },
+  {
     action: 'subscription:delete',
     scoped: true,
     run: (c, f) => c.delete(`${q(f)}/subscriptions/${f.subscriptionId}`),
@@ -329,6 +345,8 @@ const GRADED_RULES: Record<string, Rule> = {
   'subscription:update': 'role:member',
   'subscription:confirm': 'role:member',
   'subscription:delete': 'role:admin',
+  'subscription:failed_get_all': 'role:reader',
+  'subscription:failed_redrive': 'role:member',
   'ping:get': 'role:reader',
   'health:get': 'role:admin',
 };

@@ -1,0 +1,28 @@
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { intParam, Query as QueryParams, stringParam } from '../common/query';
+import { Ctx, RequestContext } from '../common/request-context';
+import { Action } from '../policy/action.decorator';
+import { FailedDeliveriesService } from './failed-deliveries.service';
+
+@Controller('v2/queues/:queue/subscriptions/:subscription/failed')
+export class FailedDeliveriesController {
+  constructor(private readonly failed: FailedDeliveriesService) {}
+
+  @Action('subscription:failed_get_all')
+  @Get()
+  list(
+    @Ctx() ctx: RequestContext,
+    @Param('queue') queue: string,
+    @Param('subscription') id: string,
+    @Query() query: QueryParams,
+  ) {
+    return this.failed.list(ctx, queue, id, { marker: stringParam(query, 'marker'), limit: intParam(query, 'limit') });
+  }
+
+  @Action('subscription:failed_redrive')
+  @Post()
+  @HttpCode(200)
+  redrive(@Ctx() ctx: RequestContext, @Param('queue') queue: string, @Param('subscription') id: string) {
+    return this.failed.redrive(ctx, queue, id);
+  }
+}
