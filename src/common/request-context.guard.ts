@@ -48,7 +48,8 @@ export class RequestContextGuard implements CanActivate {
     if (project === undefined) throw new BadRequest('Project-Id Missing', 'The header X-PROJECT-ID was missing');
     const queue = (request.params as Record<string, string> | undefined)?.queue;
     if (queue !== undefined) checkQueueIdentification(queue, project);
-    request.zaqar = { project, clientId, roles: identity.roles, userId: identity.userId, isAdmin: identity.isAdmin };
+    const { roles, userId, isAdmin, token: authToken } = identity;
+    request.zaqar = { project, clientId, roles, userId, isAdmin, authToken };
     return true;
   }
 }

@@ -7,6 +7,8 @@ export interface RequestContext {
   roles: string[];
   userId?: string;
   isAdmin: boolean;
+  /** The caller's Keystone token, with Keystone auth. */
+  authToken?: string;
 }
 
 declare module 'fastify' {

@@ -7,11 +7,15 @@ import { KEYSTONE_SETTINGS, KeystoneStrategy } from './strategies/keystone.strat
 import { NoAuthStrategy } from './strategies/noauth.strategy';
 import { SignedUrlStrategy } from './strategies/signed-url.strategy';
 
-/** Registers the passport strategies the configured auth mode needs; signed URLs work in every mode. */
+/**
+ * Registers the passport strategies the configured auth mode needs; signed URLs work in every mode.
+ * With Keystone, its client is there for any module to inject (optionally).
+ */
 @Module({})
 export class IdentityModule {
   static forRoot(settings: Settings): DynamicModule {
     const strategies: Provider[] = [SignedUrlStrategy];
+    const exported: Provider[] = [IdentityGuard];
     if (settings.authStrategy === 'noauth') strategies.push(NoAuthStrategy);
     if (settings.authStrategy === 'keystone') {
       const keystone = loadKeystoneSettings(process.env, settings.conf.keystone_authtoken);
@@ -20,12 +24,15 @@ export class IdentityModule {
         { provide: KEYSTONE_SETTINGS, useValue: keystone },
         { provide: KeystoneClient, useValue: new KeystoneClient(keystone) },
       );
+      // Subscriptions and the delivery job make and use Keystone trusts for trust+ subscribers.
+      exported.push(KeystoneClient);
     }
     return {
+      global: true,
       module: IdentityModule,
       imports: [PassportModule],
       providers: [...strategies, IdentityGuard],
-      exports: [IdentityGuard],
+      exports: exported,
     };
   }
 }

@@ -5,6 +5,8 @@ export interface Identity {
   userId?: string;
   roles: string[];
   isAdmin: boolean;
+  /** The Keystone token the caller authenticated with (trusts are made with it). */
+  token?: string;
 }
 
 declare module 'fastify' {

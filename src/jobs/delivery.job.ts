@@ -1,6 +1,7 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
 import type { Settings } from '../config/settings';
 import { SETTINGS } from '../config/settings.module';
+import { KeystoneClient, TrustRefused } from '../identity/keystone';
 import type { DeliveryOutcome } from '../notifications/delivery-outcome';
 import { EmailSender } from '../notifications/email.sender';
 import { effectiveRetryPolicy, retryDelays } from '../notifications/retry-schedule';
@@ -36,6 +37,7 @@ export class DeliveryJob implements OnModuleDestroy {
   constructor(
     @Inject(DELIVERY_STORE) private readonly deliveries: DeliveryStore,
     @Inject(SETTINGS) private readonly settings: Settings,
+    @Optional() private readonly keystone?: KeystoneClient,
   ) {
     this.email = new EmailSender(settings.notification.smtp, settings.notification.responseTimeoutMs);
   }
@@ -80,10 +82,21 @@ export class DeliveryJob implements OnModuleDestroy {
     return false;
   }
 
-  private send(delivery: DueDelivery): Promise<DeliveryOutcome> {
+  private async send(delivery: DueDelivery): Promise<DeliveryOutcome> {
     if (/^mailto:/i.test(delivery.subscriber)) return this.email.send(delivery);
     const { connectTimeoutMs, responseTimeoutMs, guardWebhookTargets } = this.settings.notification;
     const options = { connectMs: connectTimeoutMs, responseMs: responseTimeoutMs, guard: guardWebhookTargets };
-    return sendWebhook(delivery, options, Date.now());
+    const trustId = delivery.options.trust_id;
+    if (!this.keystone || !/^trust\+/i.test(delivery.subscriber) || typeof trustId !== 'string') {
+      return sendWebhook(delivery, options, Date.now());
+    }
+    let token: string;
+    try {
+      token = await this.keystone.trustToken(trustId);
+    } catch (error) {
+      const reason = `no token for trust ${trustId}: ${(error as Error).message}`;
+      return { kind: error instanceof TrustRefused ? 'rejected' : 'retry', reason };
+    }
+    return sendWebhook(delivery, options, Date.now(), { 'X-Auth-Token': token });
   }
 }

@@ -29,7 +29,8 @@ export function webhookBody(delivery: DueDelivery): string {
 }
 
 /**
- * POSTs a delivery to an http(s) or trust+http(s) subscriber, as Zaqar's webhook task does, plus
+ * POSTs a delivery to an http(s) or trust+http(s) subscriber, as Zaqar's webhook task does (a trust+
+ * one with the trust's token in `authHeaders`, post_headers over it, as Zaqar's trust task), plus
  * what it lacks: timeouts, a signature, and a clear verdict. 2xx is delivered; 408, 429, 5xx, network
  * errors and timeouts are retried; other answers (redirects are not followed) are final.
  */
@@ -37,6 +38,7 @@ export async function sendWebhook(
   delivery: DueDelivery,
   options: WebhookOptions,
   now: number,
+  authHeaders: Record<string, string> = {},
 ): Promise<DeliveryOutcome> {
   const body = webhookBody(delivery);
   const target = new URL(delivery.subscriber.replace(/^trust\+/i, ''));
@@ -52,6 +54,7 @@ export async function sendWebhook(
   const extra = delivery.options.post_headers;
   const headers: Record<string, string> = {
     'Content-Type': 'application/json',
+    ...authHeaders,
     ...(typeof extra === 'object' && extra !== null ? (extra as Record<string, string>) : {}),
     [SIGNATURE_HEADER]: signatureHeader(delivery.secret, body, Math.floor(now / 1000)),
     'Content-Length': String(Buffer.byteLength(body)),

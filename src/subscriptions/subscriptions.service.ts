@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { BadRequest, Conflict, InvalidApiRequest, NotFound } from '../common/errors';
 import { nextPageQuery } from '../common/query';
 import type { RequestContext } from '../common/request-context';
@@ -8,7 +8,14 @@ import type { Settings } from '../config/settings';
 import { SETTINGS } from '../config/settings.module';
 import { queuePath } from '../messages/message-view';
 import { QueueReadCache } from '../queues/queue-read.cache';
-import { QueueRef, SUBSCRIPTION_STORE, SubscriptionChanges, SubscriptionStore } from '../storage/storage.contract';
+import { KeystoneClient, TrustRefused } from '../identity/keystone';
+import {
+  Metadata,
+  QueueRef,
+  SUBSCRIPTION_STORE,
+  SubscriptionChanges,
+  SubscriptionStore,
+} from '../storage/storage.contract';
 import { validateRetryPolicy } from '../notifications/retry-schedule';
 import { FILTER_OPTION, validateFilter } from '../notifications/subscription-filter';
 import { ConfirmationDto, SubscriptionFieldsDto, validateDto } from './subscription.dto';
@@ -32,6 +39,7 @@ export class SubscriptionsService {
     @Inject(SUBSCRIPTION_STORE) private readonly subscriptions: SubscriptionStore,
     private readonly cache: QueueReadCache,
     @Inject(SETTINGS) private readonly settings: Settings,
+    @Optional() private readonly keystone?: KeystoneClient,
   ) {}
 
   async create(ctx: RequestContext, queue: string, body: unknown, length: number | undefined) {
@@ -40,14 +48,11 @@ export class SubscriptionsService {
     const fields = this.readFields(document);
     const ref = { project: ctx.project, queue };
     const secret = randomBytes(32).toString('base64url');
+    const ttl = fields.ttl ?? this.settings.limits.default_subscription_ttl;
+    const options = await this.withTrust(ctx, fields.subscriber!, fields.options ?? {}, ttl);
     const result = await this.subscriptions.create(
       ref,
-      {
-        subscriber: fields.subscriber!,
-        ttl: fields.ttl ?? this.settings.limits.default_subscription_ttl,
-        options: fields.options ?? {},
-        secret,
-      },
+      { subscriber: fields.subscriber!, ttl, options, secret },
       Date.now(),
     );
     // Creating may have created the queue (as in Zaqar).
@@ -106,6 +111,28 @@ export class SubscriptionsService {
   /** Ends every subscription of the queue (purge with resource_types subscriptions). */
   purge(ref: QueueRef): Promise<void> {
     return this.subscriptions.purge(ref);
+  }
+
+  /**
+   * A trust+ subscriber is told with a token of the caller's: as Zaqar's trust task registers one, a
+   * Keystone trust from the caller to this service is made and kept in options.trust_id. Without
+   * Keystone there is nobody to trust, and the subscriber is posted to as a plain webhook.
+   */
+  private async withTrust(ctx: RequestContext, subscriber: string, options: Metadata, ttl: number) {
+    if (!this.keystone || !/^trust\+/i.test(subscriber) || options.trust_id || !ctx.authToken || !ctx.userId) {
+      return options;
+    }
+    const trust = { trustorUserId: ctx.userId, projectId: ctx.project, roles: ctx.roles };
+    try {
+      const expiresAt = new Date(Date.now() + ttl * 1000);
+      return { ...options, trust_id: await this.keystone.createTrust(ctx.authToken, { ...trust, expiresAt }) };
+    } catch (error) {
+      if (!(error instanceof TrustRefused)) throw error;
+      throw new BadRequest(
+        'Unable to create subscription',
+        `Keystone refused a trust for the subscriber: ${error.message}`,
+      );
+    }
   }
 
   /** Zaqar reads a missing body as {} and checks the fields from there. */

@@ -39,7 +39,7 @@ class FakeKeystone {
       this.logins++;
       return json(
         201,
-        { token: { expires_at: new Date(this.now + this.serviceTokenLife).toISOString() } },
+        { token: { expires_at: new Date(this.now + this.serviceTokenLife).toISOString(), user: { id: 'zaqar-id' } } },
         { 'X-Subject-Token': `service-${this.logins}` },
       );
     }

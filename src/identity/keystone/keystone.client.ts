@@ -32,6 +32,25 @@ type ClientSettings = Pick<
 interface ServiceToken {
   token: string;
   expiresAt: number;
+  userId: string;
+}
+
+export interface NewTrust {
+  trustorUserId: string;
+  projectId: string;
+  roles: string[];
+  expiresAt: Date;
+}
+
+/** Keystone refused a trust or a trust-scoped token (unknown, expired or deleted trust, no rights). */
+export class TrustRefused extends Error {
+  constructor(
+    readonly status: number,
+    detail: string,
+  ) {
+    super(`Keystone answered ${status}: ${detail}`);
+    this.name = 'TrustRefused';
+  }
 }
 
 /** A service token this close to its expiry is renewed first, so it cannot expire in flight. */
@@ -53,6 +72,7 @@ export class KeystoneClient {
   private readonly now: () => number;
   private service?: Promise<ServiceToken>;
   private held?: ServiceToken;
+  private readonly trustTokens = new Map<string, ServiceToken>();
 
   constructor(
     private readonly settings: ClientSettings,
@@ -136,7 +156,67 @@ export class KeystoneClient {
 
   private async authenticate(): Promise<ServiceToken> {
     const s = this.settings;
-    const res = await this.request(`${s.authUrl}/auth/tokens?nocatalog`, {
+    const res = await this.passwordLogin({ project: { name: s.projectName, domain: { name: s.projectDomainName } } });
+    if (res.status !== 201) {
+      // Wrong service credentials are the operator's problem, not the client's: 503, not 401.
+      throw new IdentityUnavailable(
+        `Keystone answered ${res.status} to the service user "${s.username}" logging in: ${await textOf(res)}`,
+      );
+    }
+    return issuedToken(res);
+  }
+
+  /** The service user's id: the trustee of the trusts `createTrust` makes. */
+  async serviceUserId(): Promise<string> {
+    return (await this.serviceToken()).userId;
+  }
+
+  /**
+   * A trust from the caller (with the caller's own token) to the service user, as Zaqar makes one
+   * for a trust+ subscriber: impersonating, on the caller's project and roles, until `expiresAt`.
+   */
+  async createTrust(userToken: string, trust: NewTrust): Promise<string> {
+    const res = await this.request(`${this.settings.authUrl}/OS-TRUST/trusts`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Auth-Token': userToken },
+      body: JSON.stringify({
+        trust: {
+          trustor_user_id: trust.trustorUserId,
+          trustee_user_id: await this.serviceUserId(),
+          project_id: trust.projectId,
+          impersonation: true,
+          roles: trust.roles.map((name) => ({ name })),
+          expires_at: trust.expiresAt.toISOString(),
+        },
+      }),
+    });
+    if (res.status === 201) {
+      const id = (await readJson(res))?.trust?.id;
+      if (typeof id === 'string') return id;
+      throw new IdentityUnavailable('Keystone created a trust but named no id');
+    }
+    if (res.status >= 400 && res.status < 500) throw new TrustRefused(res.status, await textOf(res));
+    throw new IdentityUnavailable(`Keystone answered ${res.status} to creating a trust: ${await textOf(res)}`);
+  }
+
+  /** A token scoped to the trust, for the service user to act as its trustor; cached until near its end. */
+  async trustToken(trustId: string): Promise<string> {
+    const held = this.trustTokens.get(trustId);
+    if (held && held.expiresAt - this.now() > RENEW_BEFORE_MS) return held.token;
+    const res = await this.passwordLogin({ 'OS-TRUST:trust': { id: trustId } });
+    if (res.status >= 400 && res.status < 500) throw new TrustRefused(res.status, await textOf(res));
+    if (res.status !== 201) {
+      throw new IdentityUnavailable(`Keystone answered ${res.status} to a trust-scoped login: ${await textOf(res)}`);
+    }
+    const issued = await issuedToken(res);
+    this.trustTokens.set(trustId, issued);
+    return issued.token;
+  }
+
+  /** The service user's password login with `scope`. */
+  private passwordLogin(scope: object): Promise<Response> {
+    const s = this.settings;
+    return this.request(`${s.authUrl}/auth/tokens?nocatalog`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({
@@ -145,21 +225,10 @@ export class KeystoneClient {
             methods: ['password'],
             password: { user: { name: s.username, domain: { name: s.userDomainName }, password: s.password } },
           },
-          scope: { project: { name: s.projectName, domain: { name: s.projectDomainName } } },
+          scope,
         },
       }),
     });
-    if (res.status !== 201) {
-      // Wrong service credentials are the operator's problem, not the client's: 503, not 401.
-      throw new IdentityUnavailable(
-        `Keystone answered ${res.status} to the service user "${s.username}" logging in: ${await textOf(res)}`,
-      );
-    }
-    const token = res.headers.get('x-subject-token');
-    const body = await readJson(res);
-    const expiresAt = Date.parse(body?.token?.expires_at);
-    if (!token || Number.isNaN(expiresAt)) throw new IdentityUnavailable('Keystone issued a malformed service token');
-    return { token, expiresAt };
   }
 
   private async request(url: string, init: RequestInit): Promise<Response> {
@@ -177,6 +246,17 @@ export class KeystoneClient {
       }
     }
   }
+}
+
+async function issuedToken(res: Response): Promise<ServiceToken> {
+  const token = res.headers.get('x-subject-token');
+  const body = await readJson(res);
+  const expiresAt = Date.parse(body?.token?.expires_at);
+  const userId = body?.token?.user?.id;
+  if (!token || Number.isNaN(expiresAt) || typeof userId !== 'string') {
+    throw new IdentityUnavailable('Keystone issued a malformed token');
+  }
+  return { token, expiresAt, userId };
 }
 
 function parseToken(body: any): ValidatedToken {

@@ -31,6 +31,7 @@ export class KeystoneStrategy extends PassportStrategy(Strategy, KEYSTONE) {
       userId: validated.userId,
       roles: validated.roles,
       isAdmin: false,
+      token,
     };
   }
 }
