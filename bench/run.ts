@@ -8,7 +8,8 @@
  *   npx ts-node bench/run.ts ...                          # without building
  *
  * Scenarios (each run gets a fresh project and queue): post1, post10, list, worker, stats, queue;
- * see scenarios.ts. Each scenario runs against every target in turn (A, B, then the next
+ * see scenarios.ts. On request only: fanout (10 webhook subscribers; deliveries/s and post-to-receipt
+ * latency; BENCH_FANOUT_MESSAGES, 1000; BENCH_FANOUT_RATE posts/s), see fanout.ts. Each scenario runs against every target in turn (A, B, then the next
  * scenario) so that machine noise hits all targets alike. Progress goes to stderr, the Markdown
  * report to stdout; the exit status is 1 when anything failed (errors, non-2xx, a check).
  *
@@ -173,7 +174,7 @@ async function main(): Promise<void> {
           SCENARIOS.find((s) => s.name === name) ??
           usage(2, `no scenario "${name}" (${SCENARIOS.map((s) => s.name).join(', ')})`),
       )
-    : SCENARIOS;
+    : SCENARIOS.filter((s) => !s.onRequest);
 
   for (const target of targets) await preflight(target, settings);
   const runId = Date.now().toString(36);

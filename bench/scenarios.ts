@@ -15,6 +15,7 @@ import {
   headerBlock,
   runLoad,
 } from './load';
+import { fanout } from './fanout';
 
 export interface Target {
   label: string;
@@ -53,6 +54,8 @@ export interface Scenario {
   /** One line for the report: what one operation is. */
   operation: string;
   countsMessages: boolean;
+  /** Run only when named in --scenarios. */
+  onRequest?: boolean;
   run(ctx: RunContext): Promise<ScenarioResult>;
 }
 
@@ -358,4 +361,4 @@ const worker: Scenario = {
   },
 };
 
-export const SCENARIOS: Scenario[] = [posting('post1', 1), posting('post10', 10), list, worker, stats, queue];
+export const SCENARIOS: Scenario[] = [posting('post1', 1), posting('post10', 10), list, worker, stats, queue, fanout];
