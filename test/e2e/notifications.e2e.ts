@@ -3,8 +3,8 @@ import { MAINTENANCE_QUEUE, SWEEP_JOB } from '../../src/jobs/bullmq/maintenance.
 import type { DeliveryRun } from '../../src/jobs/delivery.job';
 import { DELIVERY_POLL_MS } from '../../src/jobs/delivery.trigger';
 import type { Job } from 'bullmq';
-import { BACKENDS, postgresBackend, sqliteBackend, TestBackend } from '../support/backends';
-import { BULLMQ, dropJobQueues, IN_PROCESS, JOB_RUNNERS, JobRunner, jobQueue } from '../support/job-runners';
+import { BACKENDS, sqliteBackend, TestBackend } from '../support/backends';
+import { backendsTakingTurns, BULLMQ, dropJobQueues, JOB_RUNNERS, JobRunner, jobQueue } from '../support/job-runners';
 import { serversOnFreshStore } from '../support/lifecycle';
 import { startServer } from '../support/server';
 import { WebhookReceiver } from '../support/webhook-receiver';
@@ -22,14 +22,8 @@ const MATRIX = BACKENDS.flatMap(([backend, makeBackend]) =>
  * The slow tests time the delivery job's retries and the outbox's leases, which are the same code
  * whichever runner wakes the job: each runs once per back end, the runners taking turns.
  */
-const RETRY_CASES = [
-  ['sqlite', BULLMQ.name, sqliteBackend, BULLMQ] as const,
-  ['postgres', IN_PROCESS.name, postgresBackend, IN_PROCESS] as const,
-];
-const KILL_CASES = [
-  ['sqlite', IN_PROCESS.name, sqliteBackend, IN_PROCESS] as const,
-  ['postgres', BULLMQ.name, postgresBackend, BULLMQ] as const,
-];
+const RETRY_CASES = backendsTakingTurns(true);
+const KILL_CASES = backendsTakingTurns();
 
 /**
  * For the enclosing describe block: `count` servers on one fresh store, their jobs run by

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { redisConnection } from '../../src/jobs/jobs.module';
+import { BACKENDS } from './backends';
 
 /** The local Redis; tests that need it fail (never skip) when it is down. */
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -21,6 +22,17 @@ export const BULLMQ: JobRunner = {
 
 /** Every job runner an end-to-end suite of background work must pass on. */
 export const JOB_RUNNERS = [IN_PROCESS, BULLMQ];
+
+/**
+ * Each back end once, the job runners taking turns (`flip` starts with the other): for slow tests of
+ * code both runners share.
+ */
+export function backendsTakingTurns(flip = false) {
+  return BACKENDS.map(([backend, makeBackend], i) => {
+    const runner = JOB_RUNNERS[(i + (flip ? 1 : 0)) % JOB_RUNNERS.length];
+    return [backend, runner.name, makeBackend, runner] as const;
+  });
+}
 
 /** A BullMQ queue as the servers started with `env` see it; close it after use. */
 export function jobQueue(env: Record<string, string>, name: string): Queue {
