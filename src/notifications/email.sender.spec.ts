@@ -44,6 +44,7 @@ function delivery(subscriber: string, options: Record<string, unknown> = {}): Du
     id: 'd1',
     ref: { project: 'p', queue: 'jobs' },
     subscriptionId: 's1',
+    kind: 'notification',
     message: { ttl: 300, body: { event: 'disk' } },
     attempts: 0,
     posted: 0,
