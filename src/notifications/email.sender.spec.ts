@@ -123,6 +123,64 @@ describe('EmailSender', () => {
     expect(sink.received).toHaveLength(0);
   });
 
+  const confirmation = (type: string): DueDelivery => ({
+    ...delivery('mailto:ops@example.com', { from: 'unused@example.com' }),
+    kind: 'confirmation',
+    message: {
+      ttl: 0,
+      body: {
+        WSGISubscribeURL: 'http://zaqar:8888/v2/queues/jobs/subscriptions/s1/confirm',
+        Message_Type: type,
+        'URL-Signature': 'abc',
+        'URL-Methods': 'PUT',
+        'URL-Paths': '/v2/queues/jobs/subscriptions/s1/confirm',
+        'X-Project-ID': 'p',
+        'URL-Expires': '2030-01-01T00:00:00',
+      },
+    },
+  });
+  const link =
+    'https://confirm.example.com/page?Signature=abc&Methods=PUT&Paths=/v2/queues/jobs/subscriptions/s1/confirm' +
+    '&Project=p&Expires=2030-01-01T00:00:00&Url=http://zaqar:8888/v2/queues/jobs/subscriptions/s1/confirm&Queue=jobs';
+
+  it.each([
+    [
+      'SubscriptionConfirmation',
+      'Zaqar Notification - Subscription Confirmation',
+      'You have chosen to subscribe to the queue: jobs. This queue belongs to project: p. ' +
+        `To confirm this subscription, click or visit this link below: ${link}`,
+    ],
+    [
+      'UnsubscribeConfirmation',
+      'Zaqar Notification - Unsubscribe Confirmation',
+      'You have unsubscribed successfully to the queue: jobs. This queue belongs to project: p. ' +
+        `To resubscribe this subscription, click or visit this link below: ${link}`,
+    ],
+  ])("mails a %s from Zaqar's template, linking to the confirmation page", async (type, subject, text) => {
+    sink = await smtpSink();
+    sender = new EmailSender(
+      { host: '127.0.0.1', port: sink.port, secure: false },
+      2000,
+      'https://confirm.example.com/page',
+    );
+    expect(await sender.send(confirmation(type))).toEqual({ kind: 'delivered' });
+    const [mail] = sink.received;
+    expect(mail.to).toEqual(['ops@example.com']);
+    expect(header(mail.raw, 'From')).toBe('Zaqar Notifications <no-reply@openstack.org>');
+    expect(header(mail.raw, 'Subject')).toBe(subject);
+    expect(bodyOf(mail.raw).replace(/\r\n/g, ' ').replace(/ +/g, ' ')).toBe(text);
+  });
+
+  it('without a confirmation page a confirmation is not mailed and fails for good, as in Zaqar', async () => {
+    sink = await smtpSink();
+    sender = connect(sink.port);
+    expect(await sender.send(confirmation('SubscriptionConfirmation'))).toEqual({
+      kind: 'rejected',
+      reason: "Can't make confirmation email body, need a valid confirm url.",
+    });
+    expect(sink.received).toEqual([]);
+  });
+
   it('no SMTP server listening is retried', async () => {
     sink = await smtpSink();
     const port = sink.port;
