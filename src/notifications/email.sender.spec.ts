@@ -1,43 +1,6 @@
-import type { AddressInfo } from 'node:net';
-import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
+import { mailBody, mailHeader, smtpSink } from '../../test/support/smtp-sink';
 import type { DueDelivery } from '../storage/storage.contract';
 import { EmailSender } from './email.sender';
-
-interface Received {
-  from: string;
-  to: string[];
-  raw: string;
-}
-
-/** An SMTP server on loopback that keeps what it receives and answers RCPT TO with `rcptAnswer`. */
-async function smtpSink(rcptAnswer?: { code: number; text: string }) {
-  const received: Received[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onRcptTo(_address, _session, callback) {
-      if (!rcptAnswer) return callback();
-      callback(Object.assign(new Error(rcptAnswer.text), { responseCode: rcptAnswer.code }));
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        const envelope = session.envelope;
-        received.push({
-          from: (envelope.mailFrom as SMTPServerAddress).address,
-          to: envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString('utf8'),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as AddressInfo).port;
-  return { server, port, received };
-}
 
 function delivery(subscriber: string, options: Record<string, unknown> = {}): DueDelivery {
   return {
@@ -53,19 +16,6 @@ function delivery(subscriber: string, options: Record<string, unknown> = {}): Du
     secret: 'unused',
     queueMetadata: {},
   };
-}
-
-/** A header's value in a raw message, folded lines joined. */
-function header(raw: string, name: string): string | undefined {
-  const head = raw.split('\r\n\r\n')[0].replace(/\r\n[ \t]+/g, ' ');
-  return new RegExp(`^${name}: (.*)$`, 'im').exec(head)?.[1];
-}
-function bodyOf(raw: string): string {
-  const body = raw.split('\r\n\r\n').slice(1).join('\r\n\r\n').trim();
-  if (header(raw, 'Content-Transfer-Encoding') !== 'quoted-printable') return body;
-  return body
-    .replace(/=\r\n/g, '')
-    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
 describe('EmailSender', () => {
@@ -89,10 +39,10 @@ describe('EmailSender', () => {
     const [mail] = sink.received;
     expect(mail.from).toBe('zaqar@example.com');
     expect(mail.to).toEqual(['ops@example.com']);
-    expect(header(mail.raw, 'To')).toBe('ops@example.com');
-    expect(header(mail.raw, 'From')).toBe('zaqar@example.com');
-    expect(header(mail.raw, 'Subject')).toBe('Disk full');
-    expect(bodyOf(mail.raw)).toBe(
+    expect(mailHeader(mail.raw, 'To')).toBe('ops@example.com');
+    expect(mailHeader(mail.raw, 'From')).toBe('zaqar@example.com');
+    expect(mailHeader(mail.raw, 'Subject')).toBe('Disk full');
+    expect(mailBody(mail.raw)).toBe(
       '{"ttl": 300, "body": {"event": "disk"}, "Message_Type": "Notification", "queue_name": "jobs"}',
     );
   });
@@ -105,7 +55,7 @@ describe('EmailSender', () => {
     sink = await smtpSink();
     sender = connect(sink.port);
     await sender.send(delivery(subscriber, { from: 'zaqar@example.com', subject: 'From options' }));
-    expect(header(sink.received[0].raw, 'Subject')).toBe(subject);
+    expect(mailHeader(sink.received[0].raw, 'Subject')).toBe(subject);
   });
 
   it('a permanent SMTP refusal (5xx) is rejected, a transient one (4xx) retried', async () => {
@@ -166,9 +116,9 @@ describe('EmailSender', () => {
     expect(await sender.send(confirmation(type))).toEqual({ kind: 'delivered' });
     const [mail] = sink.received;
     expect(mail.to).toEqual(['ops@example.com']);
-    expect(header(mail.raw, 'From')).toBe('Zaqar Notifications <no-reply@openstack.org>');
-    expect(header(mail.raw, 'Subject')).toBe(subject);
-    expect(bodyOf(mail.raw).replace(/\r\n/g, ' ').replace(/ +/g, ' ')).toBe(text);
+    expect(mailHeader(mail.raw, 'From')).toBe('Zaqar Notifications <no-reply@openstack.org>');
+    expect(mailHeader(mail.raw, 'Subject')).toBe(subject);
+    expect(mailBody(mail.raw).replace(/\r\n/g, ' ').replace(/ +/g, ' ')).toBe(text);
   });
 
   it('without a confirmation page a confirmation is not mailed and fails for good, as in Zaqar', async () => {

@@ -1,6 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { BACKENDS } from '../support/backends';
 import { serversOnFreshStore } from '../support/lifecycle';
+import { mailBody, mailHeader, smtpSink } from '../support/smtp-sink';
 import { ReceivedRequest, WebhookReceiver } from '../support/webhook-receiver';
 import { ZaqarClient } from './client';
 
@@ -264,5 +265,49 @@ describe.each(BACKENDS)('subscription confirmation settings [%s]', (_name, makeB
     await api.postMessages('jobs', [{ body: 'confirmed' }]);
     const [request] = await receiver.waitFor('/keyless', 1);
     expect(request.body).toContain('"confirmed"');
+  });
+});
+
+describe.each(BACKENDS)('subscription confirmation by email [%s]', (_name, makeBackend) => {
+  const page = 'https://example.com/confirm';
+  const env: Record<string, string> = { ...CONFIRMING, EXTERNAL_CONFIRMATION_URL: page };
+  let sink: Awaited<ReturnType<typeof smtpSink>>;
+  // before the server's own beforeAll, which reads env
+  beforeAll(async () => {
+    sink = await smtpSink();
+    env.SMTP_PORT = String(sink.port);
+  });
+  const running = serversOnFreshStore(makeBackend, 1, env);
+  afterAll(() => new Promise<void>((resolve) => sink.server.close(() => resolve())));
+
+  async function mailTo(to: string, count: number) {
+    const deadline = Date.now() + 10_000;
+    const mine = () => sink.received.filter((mail) => mail.to.includes(to));
+    while (mine().length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(mine()).toHaveLength(count);
+    return mine();
+  }
+
+  it("a mailto subscriber gets Zaqar's confirmation email, and its unsubscribe email, linking to the page", async () => {
+    const api = new ZaqarClient(running.server.url);
+    const id = await api.subscribe('jobs', { subscriber: 'mailto:ops@example.com', ttl: 600 });
+    const [mail] = await mailTo('ops@example.com', 1);
+    const path = `/v2/queues/jobs/subscriptions/${id}/confirm`;
+    const expires = /&Expires=([^&]+)&/.exec(mailBody(mail.raw))![1];
+    expectExpiry(expires, 600);
+    const link =
+      `${page}?Signature=${zaqarSignature(path, api.project, expires)}&Methods=PUT&Paths=${path}` +
+      `&Project=${api.project}&Expires=${expires}&Url=${running.server.url}${path}&Queue=jobs`;
+    expect(mailHeader(mail.raw, 'From')).toBe('Zaqar Notifications <no-reply@openstack.org>');
+    expect(mailHeader(mail.raw, 'Subject')).toBe('Zaqar Notification - Subscription Confirmation');
+    expect(mailBody(mail.raw).replace(/\s+/g, ' ')).toBe(
+      `You have chosen to subscribe to the queue: jobs. This queue belongs to project: ${api.project}. ` +
+        `To confirm this subscription, click or visit this link below: ${link}`,
+    );
+
+    expect((await api.put(path, { json: { confirmed: false } })).status).toBe(204);
+    const [, unsubscribed] = await mailTo('ops@example.com', 2);
+    expect(mailHeader(unsubscribed.raw, 'Subject')).toBe('Zaqar Notification - Unsubscribe Confirmation');
+    expect(mailBody(unsubscribed.raw)).toContain('You have unsubscribed successfully to the queue: jobs.');
   });
 });
