@@ -47,6 +47,30 @@ describe('settings', () => {
     expect(loadSettings({ ZAQAR_CONFIG: file, PORT: '7000' }).port).toBe(7000);
   });
 
+  it('links confirmations to PUBLIC_URL, else to the server itself; the URLs are checked at start', () => {
+    expect(loadSettings({ HOST: '::1', PORT: '9000' }).notification).toMatchObject({
+      publicUrl: 'http://[::1]:9000',
+      publicWebsocketUrl: undefined,
+      externalConfirmationUrl: undefined,
+    });
+    const file = confFile(
+      '[notification]\npublic_url = https://zaqar.example.com\npublic_websocket_url = wss://ws.example.com\n' +
+        'external_confirmation_url = https://example.com/confirm\n',
+    );
+    expect(loadSettings({ ZAQAR_CONFIG: file }).notification).toMatchObject({
+      publicUrl: 'https://zaqar.example.com',
+      publicWebsocketUrl: 'wss://ws.example.com',
+      externalConfirmationUrl: 'https://example.com/confirm',
+    });
+    expect(loadSettings({ ZAQAR_CONFIG: file, PUBLIC_URL: 'http://other:1' }).notification.publicUrl).toBe(
+      'http://other:1',
+    );
+    expect(() => loadSettings({ PUBLIC_URL: 'zaqar.example.com' })).toThrow(
+      new SettingsError('PUBLIC_URL must be an absolute http or https URL, not "zaqar.example.com"'),
+    );
+    expect(() => loadSettings({ PUBLIC_WEBSOCKET_URL: 'http://ws' })).toThrow(SettingsError);
+  });
+
   it('rejects a limit that is not an integer, naming the option', () => {
     const file = confFile('[transport]\nmax_messages_per_page = many\n');
     expect(() => loadSettings({ ZAQAR_CONFIG: file })).toThrow(

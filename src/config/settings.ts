@@ -43,9 +43,11 @@ export function loadSettings(env: Env = process.env): Settings {
   const conf: ZaqarConf = env.ZAQAR_CONFIG ? readZaqarConf(env.ZAQAR_CONFIG) : {};
   const wsgi = conf['drivers:transport:wsgi'] ?? {};
   const authStrategy = readAuthStrategy(env.AUTH_STRATEGY ?? conf.DEFAULT?.auth_strategy);
+  const host = env.HOST ?? wsgi.bind ?? '127.0.0.1';
+  const port = toInt('PORT', env.PORT ?? wsgi.port ?? '8888');
   return {
-    host: env.HOST ?? wsgi.bind ?? '127.0.0.1',
-    port: toInt('PORT', env.PORT ?? wsgi.port ?? '8888'),
+    host,
+    port,
     workers: readWorkers(env.WORKERS ?? '1'),
     storageUrl: env.STORAGE_URL ?? 'sqlite:data/zaqar.db',
     redisUrl: env.REDIS_URL || undefined,
@@ -55,11 +57,16 @@ export function loadSettings(env: Env = process.env): Settings {
     statsCacheMs: toInt('STATS_CACHE_MS', env.STATS_CACHE_MS ?? '500'),
     limits: readLimits(conf.transport ?? {}),
     authStrategy,
-    notification: readNotificationSettings(env, conf, authStrategy),
+    notification: readNotificationSettings(env, conf, authStrategy, serverUrl(host, port)),
     signedUrlSecretKey: env.SIGNED_URL_SECRET_KEY ?? conf.signed_url?.secret_key ?? '',
     messagePipeline: commaList(env.MESSAGE_PIPELINE ?? conf.storage?.message_pipeline ?? NOTIFIER),
     conf,
   };
+}
+
+/** The server's own address, for links when no public one is configured. */
+function serverUrl(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 /** Zaqar's notifier stage, on unless the configuration names the pipeline (Zaqar's default is none). */

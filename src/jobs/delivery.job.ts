@@ -39,7 +39,8 @@ export class DeliveryJob implements OnModuleDestroy {
     @Inject(SETTINGS) private readonly settings: Settings,
     @Optional() private readonly keystone?: KeystoneClient,
   ) {
-    this.email = new EmailSender(settings.notification.smtp, settings.notification.responseTimeoutMs);
+    const { smtp, responseTimeoutMs, externalConfirmationUrl } = settings.notification;
+    this.email = new EmailSender(smtp, responseTimeoutMs, externalConfirmationUrl);
   }
 
   /** Sends what is due now. */
@@ -57,7 +58,7 @@ export class DeliveryJob implements OnModuleDestroy {
   /** Sends and settles one delivery; true when it is to be tried again at once. */
   private async deliver(delivery: DueDelivery): Promise<boolean> {
     const filter = delivery.options[FILTER_OPTION] as SubscriptionFilter | undefined;
-    if (filter && !matchesFilter(filter, delivery.message.body)) {
+    if (filter && delivery.kind === 'notification' && !matchesFilter(filter, delivery.message.body)) {
       await this.deliveries.complete([delivery.id]);
       return false;
     }

@@ -1,4 +1,4 @@
-import { bodyOf, header, smtpSink } from '../../test/support/smtp-sink';
+import { mailBody, mailHeader, smtpSink } from '../../test/support/smtp-sink';
 import type { DueDelivery } from '../storage/storage.contract';
 import { EmailSender } from './email.sender';
 
@@ -7,6 +7,7 @@ function delivery(subscriber: string, options: Record<string, unknown> = {}): Du
     id: 'd1',
     ref: { project: 'p', queue: 'jobs' },
     subscriptionId: 's1',
+    kind: 'notification',
     message: { ttl: 300, body: { event: 'disk' } },
     attempts: 0,
     posted: 0,
@@ -38,10 +39,10 @@ describe('EmailSender', () => {
     const [mail] = sink.received;
     expect(mail.from).toBe('zaqar@example.com');
     expect(mail.to).toEqual(['ops@example.com']);
-    expect(header(mail.raw, 'To')).toBe('ops@example.com');
-    expect(header(mail.raw, 'From')).toBe('zaqar@example.com');
-    expect(header(mail.raw, 'Subject')).toBe('Disk full');
-    expect(bodyOf(mail.raw)).toBe(
+    expect(mailHeader(mail.raw, 'To')).toBe('ops@example.com');
+    expect(mailHeader(mail.raw, 'From')).toBe('zaqar@example.com');
+    expect(mailHeader(mail.raw, 'Subject')).toBe('Disk full');
+    expect(mailBody(mail.raw)).toBe(
       '{"ttl": 300, "body": {"event": "disk"}, "Message_Type": "Notification", "queue_name": "jobs"}',
     );
   });
@@ -54,7 +55,7 @@ describe('EmailSender', () => {
     sink = await smtpSink();
     sender = connect(sink.port);
     await sender.send(delivery(subscriber, { from: 'zaqar@example.com', subject: 'From options' }));
-    expect(header(sink.received[0].raw, 'Subject')).toBe(subject);
+    expect(mailHeader(sink.received[0].raw, 'Subject')).toBe(subject);
   });
 
   it('a permanent SMTP refusal (5xx) is rejected, a transient one (4xx) retried', async () => {
@@ -70,6 +71,64 @@ describe('EmailSender', () => {
     const deferred = await sender.send(delivery('mailto:ops@example.com', { from: 'zaqar@example.com' }));
     expect(deferred.kind).toBe('retry');
     expect(sink.received).toHaveLength(0);
+  });
+
+  const confirmation = (type: string): DueDelivery => ({
+    ...delivery('mailto:ops@example.com', { from: 'unused@example.com' }),
+    kind: 'confirmation',
+    message: {
+      ttl: 0,
+      body: {
+        WSGISubscribeURL: 'http://zaqar:8888/v2/queues/jobs/subscriptions/s1/confirm',
+        Message_Type: type,
+        'URL-Signature': 'abc',
+        'URL-Methods': 'PUT',
+        'URL-Paths': '/v2/queues/jobs/subscriptions/s1/confirm',
+        'X-Project-ID': 'p',
+        'URL-Expires': '2030-01-01T00:00:00',
+      },
+    },
+  });
+  const link =
+    'https://confirm.example.com/page?Signature=abc&Methods=PUT&Paths=/v2/queues/jobs/subscriptions/s1/confirm' +
+    '&Project=p&Expires=2030-01-01T00:00:00&Url=http://zaqar:8888/v2/queues/jobs/subscriptions/s1/confirm&Queue=jobs';
+
+  it.each([
+    [
+      'SubscriptionConfirmation',
+      'Zaqar Notification - Subscription Confirmation',
+      'You have chosen to subscribe to the queue: jobs. This queue belongs to project: p. ' +
+        `To confirm this subscription, click or visit this link below: ${link}`,
+    ],
+    [
+      'UnsubscribeConfirmation',
+      'Zaqar Notification - Unsubscribe Confirmation',
+      'You have unsubscribed successfully to the queue: jobs. This queue belongs to project: p. ' +
+        `To resubscribe this subscription, click or visit this link below: ${link}`,
+    ],
+  ])("mails a %s from Zaqar's template, linking to the confirmation page", async (type, subject, text) => {
+    sink = await smtpSink();
+    sender = new EmailSender(
+      { host: '127.0.0.1', port: sink.port, secure: false },
+      2000,
+      'https://confirm.example.com/page',
+    );
+    expect(await sender.send(confirmation(type))).toEqual({ kind: 'delivered' });
+    const [mail] = sink.received;
+    expect(mail.to).toEqual(['ops@example.com']);
+    expect(mailHeader(mail.raw, 'From')).toBe('Zaqar Notifications <no-reply@openstack.org>');
+    expect(mailHeader(mail.raw, 'Subject')).toBe(subject);
+    expect(mailBody(mail.raw).replace(/\r\n/g, ' ').replace(/ +/g, ' ')).toBe(text);
+  });
+
+  it('without a confirmation page a confirmation is not mailed and fails for good, as in Zaqar', async () => {
+    sink = await smtpSink();
+    sender = connect(sink.port);
+    expect(await sender.send(confirmation('SubscriptionConfirmation'))).toEqual({
+      kind: 'rejected',
+      reason: "Can't make confirmation email body, need a valid confirm url.",
+    });
+    expect(sink.received).toEqual([]);
   });
 
   it('no SMTP server listening is retried', async () => {

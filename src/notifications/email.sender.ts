@@ -1,18 +1,26 @@
 import { createTransport, type Transporter } from 'nodemailer';
 import type { NotificationSettings } from '../config/notification-settings';
 import type { DueDelivery } from '../storage/storage.contract';
+import { confirmationEmail, NO_CONFIRMATION_PAGE } from './confirmation-email';
 import type { DeliveryOutcome } from './delivery-outcome';
+import { outgoingMessage } from './outgoing-message';
 import { pythonJson } from './python-json';
 
 /**
  * Mails a delivery to a mailto: subscriber as Zaqar's mailto task does: the message with its
  * queue_name as JSON text; subject from the URI's `subject` or options.subject, sender from
- * options.from. SMTP 5xx is final; anything else that fails is tried again.
+ * options.from. A confirmation request is mailed from Zaqar's templates instead, linking to the
+ * confirmation page (external_confirmation_url); without one it fails for good, as Zaqar does not
+ * send it either. SMTP 5xx is final; anything else that fails is tried again.
  */
 export class EmailSender {
   private readonly transport: Transporter;
 
-  constructor(smtp: NotificationSettings['smtp'], timeoutMs: number) {
+  constructor(
+    smtp: NotificationSettings['smtp'],
+    timeoutMs: number,
+    private readonly confirmationPage?: string,
+  ) {
     this.transport = createTransport({
       host: smtp.host,
       port: smtp.port,
@@ -26,20 +34,21 @@ export class EmailSender {
 
   async send(delivery: DueDelivery): Promise<DeliveryOutcome> {
     const uri = new URL(delivery.subscriber);
-    const subject = uriSubject(uri) ?? optionText(delivery, 'subject');
-    // Zaqar's notifier marks every message before any task sees it, so mails carry the mark too
-    const text = pythonJson({
-      ...(delivery.message as Record<string, unknown>),
-      Message_Type: 'Notification',
-      queue_name: delivery.ref.queue,
-    });
+    const to = decodeURIComponent(uri.pathname);
+    let mail: { subject: string; from: string; text: string };
+    if (delivery.kind === 'confirmation') {
+      if (!this.confirmationPage) return { kind: 'rejected', reason: NO_CONFIRMATION_PAGE };
+      mail = confirmationEmail(
+        delivery.message.body as Record<string, unknown>,
+        delivery.ref.queue,
+        this.confirmationPage,
+      );
+    } else {
+      const subject = uriSubject(uri) ?? optionText(delivery, 'subject');
+      mail = { subject, from: optionText(delivery, 'from'), text: pythonJson(outgoingMessage(delivery)) };
+    }
     try {
-      await this.transport.sendMail({
-        to: decodeURIComponent(uri.pathname),
-        from: optionText(delivery, 'from'),
-        subject,
-        text,
-      });
+      await this.transport.sendMail({ to, ...mail });
       return { kind: 'delivered' };
     } catch (error) {
       const code = (error as { responseCode?: number }).responseCode ?? 0;

@@ -32,6 +32,7 @@ const delivery = (subscriber: string): DueDelivery => ({
   id: '1',
   ref: { project: 'p', queue: 'q' },
   subscriptionId: 's',
+  kind: 'notification',
   message: { ttl: 60, body: { n: 1 } },
   attempts: 0,
   posted: 0,

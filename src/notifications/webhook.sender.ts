@@ -3,6 +3,7 @@ import * as https from 'node:https';
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import type { DueDelivery } from '../storage/storage.contract';
 import type { DeliveryOutcome } from './delivery-outcome';
+import { outgoingMessage } from './outgoing-message';
 import { pythonJson } from './python-json';
 import { guardedAddress } from './target-guard';
 import { SIGNATURE_HEADER, signatureHeader } from './webhook-signature';
@@ -17,13 +18,9 @@ export interface WebhookOptions {
   guard: boolean;
 }
 
-/** The body Zaqar's webhook task posts for one message, with `options.post_data` as its template. */
+/** The body Zaqar's webhook task posts for one delivery, with `options.post_data` as its template. */
 export function webhookBody(delivery: DueDelivery): string {
-  const message = pythonJson({
-    ...(delivery.message as Record<string, unknown>),
-    Message_Type: 'Notification',
-    queue_name: delivery.ref.queue,
-  });
+  const message = pythonJson(outgoingMessage(delivery));
   const template = delivery.options.post_data;
   return typeof template === 'string' ? template.split('"$zaqar_message$"').join(message) : message;
 }

@@ -282,12 +282,29 @@ export interface Delivery {
   id: string;
   ref: QueueRef;
   subscriptionId: string;
-  /** What was posted, as Zaqar's notifier hands it on: the message's ttl and body. */
+  kind: DeliveryKind;
+  /**
+   * A notification's: what was posted, as Zaqar's notifier hands it on (the message's ttl and
+   * body). A confirmation's: the request as Zaqar builds it, ttl 0.
+   */
   message: { ttl: number; body: unknown };
   /** Attempts made so far (0 for a fresh delivery). */
   attempts: number;
   /** The message's post time, ms. */
   posted: number;
+}
+
+/**
+ * 'notification': a posted message. 'confirmation': Zaqar's SubscriptionConfirmation or
+ * UnsubscribeConfirmation request to the subscriber, sent whether or not it is confirmed.
+ */
+export type DeliveryKind = 'notification' | 'confirmation';
+
+/** A confirmation request for the outbox (notifications are written by the post itself). */
+export interface NewConfirmation {
+  ref: QueueRef;
+  subscriptionId: string;
+  body: Record<string, unknown>;
 }
 
 /** A delivery as the sender needs it: with the subscription and queue as they are now. */
@@ -319,6 +336,8 @@ export interface DeliveryStore {
    * whose subscription has ended are dropped instead of returned.
    */
   lease(limit: number, now: number, leaseMs: number): Promise<DueDelivery[]>;
+  /** Writes a confirmation delivery, due at `now`. */
+  enqueueConfirmation(confirmation: NewConfirmation, now: number): Promise<void>;
   /** Delivered (or handed to another job runner): the delivery is removed. */
   complete(ids: string[]): Promise<void>;
   /** Failed for now: tried again at `nextAttempt` (ms); `attempts` is the count made so far. */

@@ -66,6 +66,7 @@ export function failedPath(queue: string, id: string): string {
 function failedView(delivery: FailedDelivery) {
   return {
     id: delivery.id,
+    kind: delivery.kind,
     ttl: delivery.message.ttl,
     body: delivery.message.body,
     attempts: delivery.attempts,

@@ -18,6 +18,7 @@ import {
 } from '../storage/storage.contract';
 import { validateRetryPolicy } from '../notifications/retry-schedule';
 import { FILTER_OPTION, validateFilter } from '../notifications/subscription-filter';
+import { ConfirmationNotifier } from './confirmation.notifier';
 import { ConfirmationDto, SubscriptionFieldsDto, validateDto } from './subscription.dto';
 import { subscriptionView } from './subscription-view';
 import { uriScheme } from './subscriber-uri';
@@ -39,6 +40,7 @@ export class SubscriptionsService {
     @Inject(SUBSCRIPTION_STORE) private readonly subscriptions: SubscriptionStore,
     private readonly cache: QueueReadCache,
     @Inject(SETTINGS) private readonly settings: Settings,
+    private readonly confirmations: ConfirmationNotifier,
     @Optional() private readonly keystone?: KeystoneClient,
   ) {}
 
@@ -61,6 +63,8 @@ export class SubscriptionsService {
     else if (result.subscription.confirmed) {
       throw new Conflict(DUPLICATE, { Location: subscriptionsPath(queue) });
     }
+    // Zaqar asks again each time an unconfirmed subscriber is posted again.
+    await this.confirmations.send(ref, result.subscription.id, 'SubscriptionConfirmation', ttl);
     return { id: result.subscription.id, secret: result.created ? secret : undefined } satisfies CreatedSubscription;
   }
 
@@ -100,8 +104,13 @@ export class SubscriptionsService {
   async confirm(ctx: RequestContext, queue: string, id: string, body: unknown, length: number | undefined) {
     const document = body === undefined && !length ? {} : requireDocument(body, length);
     const { confirmed } = validateDto(ConfirmationDto, isJsonObject(document) ? document : {});
-    const found = await this.subscriptions.confirm({ project: ctx.project, queue }, id, confirmed, Date.now());
+    const ref = { project: ctx.project, queue };
+    const found = await this.subscriptions.confirm(ref, id, confirmed, Date.now());
     if (!found) throw subscriptionNotFound(id);
+    if (confirmed === false) {
+      const ttl = this.settings.limits.default_subscription_ttl;
+      await this.confirmations.send(ref, id, 'UnsubscribeConfirmation', ttl);
+    }
   }
 
   delete(ctx: RequestContext, queue: string, id: string): Promise<void> {

@@ -1304,6 +1304,7 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
         expect(leased).toHaveLength(4);
         expect(leased[0]).toMatchObject({
           ref,
+          kind: 'notification',
           message: { ttl: 300, body: 'm1' },
           attempts: 0,
           posted: T0,
@@ -1377,6 +1378,33 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
         await driver.sweep(T0 + SECOND);
         expect(await driver.deliveries.listFailed(ref, ended.id, { limit: 10 })).toEqual([]);
         expect(await driver.deliveries.listFailed(ref, live.id, { limit: 10 })).toHaveLength(1);
+      });
+
+      it('a confirmation is leased with its kind and request, and keeps both through fail and redrive', async () => {
+        const ref = newQueue();
+        const { subscription } = await subscribe(ref, 'http://a');
+        const body = { Message_Type: 'SubscriptionConfirmation', SubscribeBody: { confirmed: true } };
+        await driver.deliveries.enqueueConfirmation({ ref, subscriptionId: subscription.id, body }, T0);
+        await notifyPost(ref, ['m'], 'confirmed');
+        expect(await leaseOwn(ref, T0 - 1)).toEqual([]);
+        const [confirmation] = await leaseOwn(ref, T0);
+        expect(confirmation).toMatchObject({
+          ref,
+          subscriptionId: subscription.id,
+          kind: 'confirmation',
+          message: { ttl: 0, body },
+          attempts: 0,
+          posted: T0,
+          subscriber: 'http://a',
+        });
+        await driver.deliveries.fail(confirmation, 'HTTP 404', T0 + SECOND);
+        expect(await driver.deliveries.listFailed(ref, subscription.id, { limit: 10 })).toEqual([
+          expect.objectContaining({ kind: 'confirmation', message: { ttl: 0, body } }),
+        ]);
+        await driver.deliveries.redrive(ref, subscription.id, T0 + 2 * SECOND);
+        expect(await leaseOwn(ref, T0 + 2 * SECOND)).toEqual([
+          expect.objectContaining({ kind: 'confirmation', message: { ttl: 0, body } }),
+        ]);
       });
 
       it('deliveries of an ended subscription are dropped, not leased', async () => {

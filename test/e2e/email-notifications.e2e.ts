@@ -1,6 +1,6 @@
 import { backendsTakingTurns, dropJobQueues } from '../support/job-runners';
 import { serversOnFreshStore } from '../support/lifecycle';
-import { bodyOf, header, smtpSink } from '../support/smtp-sink';
+import { mailBody, mailHeader, smtpSink } from '../support/smtp-sink';
 import { ZaqarClient } from './client';
 
 /** Each back end once, the job runners taking turns: the mail path is the same for both. */
@@ -49,9 +49,9 @@ describe.each(backendsTakingTurns())('email notifications [%s, jobs %s]', (_back
     expect(sink.received).toHaveLength(1);
     const [mail] = sink.received;
     expect([mail.from, mail.to]).toEqual(['zaqar@example.com', ['ops@example.com']]);
-    expect(header(mail.raw, 'To')).toBe('ops@example.com');
-    expect(header(mail.raw, 'Subject')).toBe('Disk full');
-    expect(bodyOf(mail.raw)).toBe(
+    expect(mailHeader(mail.raw, 'To')).toBe('ops@example.com');
+    expect(mailHeader(mail.raw, 'Subject')).toBe('Disk full');
+    expect(mailBody(mail.raw)).toBe(
       '{"ttl": 300, "body": {"event": "disk", "free": "1%"}, "Message_Type": "Notification", "queue_name": "mails"}',
     );
     // Delivered once: nothing more arrives after the retries that failed.

@@ -44,7 +44,7 @@ describe.each(BACKENDS)('failed deliveries [%s]', (_name, makeBackend) => {
     ]);
     const listed = await failedList(id, 2);
     expect(listed.failed).toEqual([
-      expect.objectContaining({ ttl: 120, body: { n: 1 }, attempts: 1, error: 'HTTP 404' }),
+      expect.objectContaining({ kind: 'notification', ttl: 120, body: { n: 1 }, attempts: 1, error: 'HTTP 404' }),
       expect.objectContaining({ ttl: 120, body: { n: 2 }, attempts: 1, error: 'HTTP 404' }),
     ]);
     for (const entry of listed.failed) {

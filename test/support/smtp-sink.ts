@@ -41,13 +41,13 @@ export async function smtpSink(rcptAnswer?: { code: number; text: string }, list
 }
 
 /** A header's value in a raw message, folded lines joined. */
-export function header(raw: string, name: string): string | undefined {
+export function mailHeader(raw: string, name: string): string | undefined {
   const head = raw.split('\r\n\r\n')[0].replace(/\r\n[ \t]+/g, ' ');
   return new RegExp(`^${name}: (.*)$`, 'im').exec(head)?.[1];
 }
-export function bodyOf(raw: string): string {
+export function mailBody(raw: string): string {
   const body = raw.split('\r\n\r\n').slice(1).join('\r\n\r\n').trim();
-  if (header(raw, 'Content-Transfer-Encoding') !== 'quoted-printable') return body;
+  if (mailHeader(raw, 'Content-Transfer-Encoding') !== 'quoted-printable') return body;
   return body
     .replace(/=\r\n/g, '')
     .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));

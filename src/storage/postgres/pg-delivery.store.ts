@@ -1,11 +1,13 @@
 import type { Pool } from 'pg';
 import type {
   Delivery,
+  DeliveryKind,
   DeliveryStore,
   DueDelivery,
   FailedDelivery,
   FailedListOptions,
   Metadata,
+  NewConfirmation,
   QueueRef,
 } from '../storage.contract';
 import { isUuid } from './pg-values';
@@ -15,6 +17,7 @@ interface DeliveryRow {
   project: string;
   queue: string;
   subscription_id: string;
+  kind: DeliveryKind;
   ttl: number;
   body: unknown;
   posted: string;
@@ -33,7 +36,7 @@ interface FailedRow extends DeliveryRow {
   error: string;
 }
 
-const COLUMNS = 'id, project, queue, subscription_id, ttl, body, posted, attempts';
+const COLUMNS = 'id, project, queue, subscription_id, kind, ttl, body, posted, attempts';
 
 /** Leases due rows nobody holds, skipping those another process is leasing at the same moment. */
 const LEASE_SQL = `
@@ -42,9 +45,9 @@ WITH picked AS (
   ORDER BY due, id LIMIT $2 FOR UPDATE SKIP LOCKED
 ), leased AS (
   UPDATE deliveries d SET leased_until = $1 + $3 FROM picked WHERE d.id = picked.id
-  RETURNING d.id, d.project, d.queue, d.subscription_id, d.ttl, d.body, d.posted, d.attempts, d.due
+  RETURNING d.id, d.project, d.queue, d.subscription_id, d.kind, d.ttl, d.body, d.posted, d.attempts, d.due
 )
-SELECT l.id, l.project, l.queue, l.subscription_id, l.ttl, l.body, l.posted, l.attempts,
+SELECT l.id, l.project, l.queue, l.subscription_id, l.kind, l.ttl, l.body, l.posted, l.attempts,
        s.subscriber, s.options, s.secret, q.metadata
 FROM leased l
 LEFT JOIN subscriptions s
@@ -55,7 +58,7 @@ ORDER BY l.due, l.id`;
 const FAIL_SQL = `
 WITH gone AS (DELETE FROM deliveries WHERE id = $1)
 INSERT INTO failed_deliveries (${COLUMNS}, failed, error)
-VALUES ($1, $2, $3, $4, $5, $6::json, $7, $8, $9, $10)
+VALUES ($1, $2, $3, $4, $5, $6, $7::json, $8, $9, $10, $11)
 ON CONFLICT (id) DO UPDATE SET attempts = EXCLUDED.attempts, failed = EXCLUDED.failed, error = EXCLUDED.error`;
 
 const REDRIVE_SQL = `
@@ -63,14 +66,15 @@ WITH moved AS (
   DELETE FROM failed_deliveries WHERE project = $1 AND queue = $2 AND subscription_id = $3
   RETURNING ${COLUMNS}
 )
-INSERT INTO deliveries (project, queue, subscription_id, ttl, body, posted, due)
-SELECT project, queue, subscription_id, ttl, body, posted, $4 FROM moved ORDER BY id`;
+INSERT INTO deliveries (project, queue, subscription_id, kind, ttl, body, posted, due)
+SELECT project, queue, subscription_id, kind, ttl, body, posted, $4 FROM moved ORDER BY id`;
 
 function toDelivery(row: DeliveryRow): Delivery {
   return {
     id: String(row.id),
     ref: { project: row.project, queue: row.queue },
     subscriptionId: row.subscription_id,
+    kind: row.kind,
     message: { ttl: row.ttl, body: row.body },
     attempts: row.attempts,
     posted: Number(row.posted),
@@ -96,6 +100,15 @@ export class PgDeliveryStore implements DeliveryStore {
       }));
   }
 
+  async enqueueConfirmation(confirmation: NewConfirmation, now: number): Promise<void> {
+    const { ref, subscriptionId, body } = confirmation;
+    await this.pool.query(
+      `INSERT INTO deliveries (project, queue, subscription_id, kind, ttl, body, posted, due)
+       VALUES ($1, $2, $3, 'confirmation', 0, $4::json, $5, $5)`,
+      [ref.project, ref.queue, subscriptionId, JSON.stringify(body), now],
+    );
+  }
+
   async complete(ids: string[]): Promise<void> {
     if (ids.length) await this.pool.query('DELETE FROM deliveries WHERE id = ANY($1::bigint[])', [ids]);
   }
@@ -115,6 +128,7 @@ export class PgDeliveryStore implements DeliveryStore {
       delivery.ref.project,
       delivery.ref.queue,
       delivery.subscriptionId,
+      delivery.kind,
       delivery.message.ttl,
       JSON.stringify(delivery.message.body) ?? 'null',
       delivery.posted,

@@ -10,6 +10,7 @@ import { DeleteQueueRows1765000000000 } from './migrations/1765000000000-DeleteQ
 import { KeepTableTails1766000000000 } from './migrations/1766000000000-KeepTableTails';
 import { Subscriptions1767000000000 } from './migrations/1767000000000-Subscriptions';
 import { Deliveries1768000000000 } from './migrations/1768000000000-Deliveries';
+import { DeliveryKind1769000000000 } from './migrations/1769000000000-DeliveryKind';
 
 /** The one list of entities and migrations, shared by the driver and the TypeORM CLI (ormconfig.ts). */
 export const postgresEntities = [QueueEntity, MessageEntity, ClaimEntity, SubscriptionEntity];
@@ -21,6 +22,7 @@ export const postgresMigrations = [
   KeepTableTails1766000000000,
   Subscriptions1767000000000,
   Deliveries1768000000000,
+  DeliveryKind1769000000000,
 ];
 
 /** Connections per driver; the hot paths and TypeORM share this one pool. */

@@ -22,6 +22,7 @@ export const FORWARDED = {
   claims: { create: true, get: true, renew: true, release: true },
   subscriptions: { create: true, list: true, get: true, update: true, confirm: true, delete: true, purge: true },
   deliveries: {
+    enqueueConfirmation: true,
     lease: true,
     complete: true,
     retry: true,

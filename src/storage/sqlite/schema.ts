@@ -131,6 +131,11 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX failed_deliveries_subscription ON failed_deliveries (project, queue, subscription_id, id);
   `,
+  // 5: confirmation requests go through the outbox too (see DeliveryKind).
+  `
+  ALTER TABLE deliveries ADD COLUMN kind TEXT NOT NULL DEFAULT 'notification';
+  ALTER TABLE failed_deliveries ADD COLUMN kind TEXT NOT NULL DEFAULT 'notification';
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

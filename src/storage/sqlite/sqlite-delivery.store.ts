@@ -1,11 +1,13 @@
 import type Database from 'better-sqlite3';
 import type {
   Delivery,
+  DeliveryKind,
   DeliveryStore,
   DueDelivery,
   FailedDelivery,
   FailedListOptions,
   Metadata,
+  NewConfirmation,
   Notify,
   QueueRef,
 } from '../storage.contract';
@@ -17,6 +19,7 @@ interface DeliveryRow {
   project: string;
   queue: string;
   subscription_id: string;
+  kind: DeliveryKind;
   ttl: number;
   body: string;
   posted: number;
@@ -35,13 +38,14 @@ interface FailedRow extends DeliveryRow {
   error: string;
 }
 
-const DELIVERY_COLUMNS = 'd.id, d.project, d.queue, d.subscription_id, d.ttl, d.body, d.posted, d.attempts';
+const DELIVERY_COLUMNS = 'd.id, d.project, d.queue, d.subscription_id, d.kind, d.ttl, d.body, d.posted, d.attempts';
 
 function toDelivery(row: DeliveryRow): Delivery {
   return {
     id: String(row.id),
     ref: { project: row.project, queue: row.queue },
     subscriptionId: row.subscription_id,
+    kind: row.kind,
     message: { ttl: row.ttl, body: JSON.parse(row.body) },
     attempts: row.attempts,
     posted: row.posted,
@@ -69,6 +73,7 @@ export function prepareDeliveryOutbox(db: Database.Database) {
 export class SqliteDeliveryStore implements DeliveryStore {
   private readonly due: Database.Statement;
   private readonly setLease: Database.Statement;
+  private readonly insertConfirmation: Database.Statement;
   private readonly remove: Database.Statement;
   private readonly reschedule: Database.Statement;
   private readonly insertFailed: Database.Statement;
@@ -91,14 +96,18 @@ export class SqliteDeliveryStore implements DeliveryStore {
         ORDER BY d.due, d.id LIMIT ${boundLimit('@limit')}`,
     );
     this.setLease = db.prepare('UPDATE deliveries SET leased_until = ? WHERE id = ?');
+    this.insertConfirmation = db.prepare(
+      `INSERT INTO deliveries (project, queue, subscription_id, kind, ttl, body, posted, due)
+       VALUES (@project, @queue, @subscriptionId, 'confirmation', 0, @body, @now, @now)`,
+    );
     this.remove = db.prepare('DELETE FROM deliveries WHERE id = ?');
     this.reschedule = db.prepare(
       'UPDATE deliveries SET attempts = ?, due = ?, leased_until = 0, error = ? WHERE id = ?',
     );
     this.insertFailed = db.prepare(
       `INSERT OR REPLACE INTO failed_deliveries
-         (id, project, queue, subscription_id, ttl, body, posted, attempts, failed, error)
-       VALUES (@id, @project, @queue, @subscriptionId, @ttl, @body, @posted, @attempts, @failed, @error)`,
+         (id, project, queue, subscription_id, kind, ttl, body, posted, attempts, failed, error)
+       VALUES (@id, @project, @queue, @subscriptionId, @kind, @ttl, @body, @posted, @attempts, @failed, @error)`,
     );
     this.failedPage = db.prepare(
       `SELECT ${DELIVERY_COLUMNS}, d.failed, d.error FROM failed_deliveries d
@@ -106,8 +115,8 @@ export class SqliteDeliveryStore implements DeliveryStore {
         ORDER BY d.id LIMIT ${boundLimit()}`,
     );
     this.redriveRows = db.prepare(
-      `INSERT INTO deliveries (project, queue, subscription_id, ttl, body, posted, due)
-       SELECT project, queue, subscription_id, ttl, body, posted, @now FROM failed_deliveries
+      `INSERT INTO deliveries (project, queue, subscription_id, kind, ttl, body, posted, due)
+       SELECT project, queue, subscription_id, kind, ttl, body, posted, @now FROM failed_deliveries
         WHERE project = @project AND queue = @queue AND subscription_id = @subscriptionId ORDER BY id`,
     );
     this.dropFailed = db.prepare(
@@ -138,6 +147,19 @@ export class SqliteDeliveryStore implements DeliveryStore {
     });
   }
 
+  async enqueueConfirmation(confirmation: NewConfirmation, now: number): Promise<void> {
+    const { ref, subscriptionId, body } = confirmation;
+    await this.writes.submit(() =>
+      this.insertConfirmation.run({
+        project: ref.project,
+        queue: ref.queue,
+        subscriptionId,
+        body: JSON.stringify(body),
+        now,
+      }),
+    );
+  }
+
   async complete(ids: string[]): Promise<void> {
     if (!ids.length) return;
     await this.writes.submit(() => {
@@ -156,6 +178,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
         project: delivery.ref.project,
         queue: delivery.ref.queue,
         subscriptionId: delivery.subscriptionId,
+        kind: delivery.kind,
         ttl: delivery.message.ttl,
         body: JSON.stringify(delivery.message.body) ?? 'null',
         posted: delivery.posted,
