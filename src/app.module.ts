@@ -17,6 +17,7 @@ import { QueuesModule } from './queues/queues.module';
 import { StorageModule } from './storage/storage.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 import { VersionsModule } from './versions/versions.module';
+import { WebsocketModule } from './websocket/websocket.module';
 
 @Module({})
 export class AppModule {
@@ -36,6 +37,7 @@ export class AppModule {
         MessagesModule,
         ClaimsModule,
         SubscriptionsModule,
+        WebsocketModule,
       ],
       providers: [
         // in Zaqar's order: who is asking (401/404), request checks (400), then policy (403)

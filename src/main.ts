@@ -6,19 +6,18 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { AppModule } from './app.module';
 import { parseJsonBody } from './common/request-body';
 import { ROUTES } from './common/route-table';
+import { maxRequestBytes } from './config/limits';
 import { loadSettings, Settings } from './config/settings';
 import { missingV8Flags } from './process/v8-flags';
 import { superviseWorkers } from './process/worker-processes';
 
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
-/** Generous enough that Zaqar's own size checks, with their wording, see over-limit bodies first. */
-function bodyLimit(settings: Settings): number {
-  return 4 * Math.max(settings.limits.max_messages_post_size, settings.limits.max_queue_metadata);
-}
-
 export async function createApp(settings: Settings): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: bodyLimit(settings), routerOptions: { ignoreTrailingSlash: true } });
+  const adapter = new FastifyAdapter({
+    bodyLimit: maxRequestBytes(settings.limits),
+    routerOptions: { ignoreTrailingSlash: true },
+  });
   const level = (process.env.LOG_LEVEL ?? 'log') as LogLevel;
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(settings), adapter, {
     logger: LOG_LEVELS.slice(0, Math.max(1, LOG_LEVELS.indexOf(level) + 1)),

@@ -3,17 +3,16 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { SETTINGS } from '../config/settings.module';
 import type { Settings } from '../config/settings';
-import { checkClientId } from './client-id';
 import { acceptsJson } from './accept';
 import { BadRequest, NotAcceptable } from './errors';
 import { header } from './headers';
-import { checkQueueIdentification } from './queue-name';
+import { requestScope } from './request-scope';
 import { UNSCOPED } from './request-context';
 
 /**
- * Zaqar's request hooks, in Zaqar's order: no form-encoded bodies, a valid Client-ID, a project
- * (from the identity IdentityGuard established), then a well-formed queue name. Every /v2 route
- * goes through it, ping included, as in Zaqar.
+ * Zaqar's request hooks, in Zaqar's order: no form-encoded bodies, an acceptable Accept, then the
+ * scope every transport checks (requestScope). Every /v2 route goes through it, ping included, as
+ * in Zaqar.
  */
 @Injectable()
 export class RequestContextGuard implements CanActivate {
@@ -34,22 +33,8 @@ export class RequestContextGuard implements CanActivate {
       );
     }
     if (!acceptsJson(header(headers, 'accept'))) throw new NotAcceptable();
-    const clientId = header(headers, 'client-id');
-    if (clientId === undefined) throw new BadRequest('Missing header value', 'The "Client-ID" header is required.');
-    checkClientId(clientId, this.settings.limits);
-    const identity = request.user!;
-    const project = identity.project;
-    if (project === '') {
-      throw new BadRequest(
-        'Empty project header not allowed',
-        'X-PROJECT-ID cannot be an empty string. Specify the right header X-PROJECT-ID and retry.',
-      );
-    }
-    if (project === undefined) throw new BadRequest('Project-Id Missing', 'The header X-PROJECT-ID was missing');
     const queue = (request.params as Record<string, string> | undefined)?.queue;
-    if (queue !== undefined) checkQueueIdentification(queue, project);
-    const { roles, userId, isAdmin, token: authToken } = identity;
-    request.zaqar = { project, clientId, roles, userId, isAdmin, authToken };
+    request.zaqar = requestScope(headers, request.user!, queue, this.settings.limits);
     return true;
   }
 }

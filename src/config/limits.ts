@@ -61,3 +61,8 @@ export const MIN_CLAIM_TTL = 60;
 export const MIN_CLAIM_GRACE = 60;
 export const QUEUE_NAME_MAX_LENGTH = 64;
 export const PROJECT_ID_MAX_LENGTH = 256;
+
+/** The largest body or frame read at all: generous enough that Zaqar's own size checks, with their wording, see over-limit bodies first. */
+export function maxRequestBytes(limits: TransportLimits): number {
+  return 4 * Math.max(limits.max_messages_post_size, limits.max_queue_metadata);
+}

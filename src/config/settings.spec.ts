@@ -78,6 +78,17 @@ describe('settings', () => {
     );
   });
 
+  it("serves Zaqar's WebSocket protocol on 9000 by default, WS_PORT or [drivers:transport:websocket], or not at all", () => {
+    expect(loadSettings({}).websocket).toEqual({ host: '127.0.0.1', port: 9000 });
+    expect(loadSettings({ WS_PORT: '9100', HOST: '0.0.0.0' }).websocket).toEqual({ host: '0.0.0.0', port: 9100 });
+    expect(loadSettings({ WS_PORT: 'off' }).websocket).toBeNull();
+    const file = confFile('[drivers:transport:websocket]\nbind = 127.0.0.2\nport = 9200\n');
+    expect(loadSettings({ ZAQAR_CONFIG: file }).websocket).toEqual({ host: '127.0.0.2', port: 9200 });
+    expect(() => loadSettings({ WS_PORT: 'soon' })).toThrow(
+      new SettingsError('WS_PORT must be an integer, not "soon"'),
+    );
+  });
+
   it('runs WORKERS server processes, 1 to 64', () => {
     expect(loadSettings({ WORKERS: '4' }).workers).toBe(4);
     expect(() => loadSettings({ WORKERS: '0' })).toThrow(new SettingsError('WORKERS must be 1..64, not 0'));

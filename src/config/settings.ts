@@ -9,6 +9,8 @@ export { SettingsError } from './config-values';
 export interface Settings {
   host: string;
   port: number;
+  /** Zaqar's WebSocket JSON protocol: its own address (null: not served). */
+  websocket: { host: string; port: number } | null;
   /** Server processes sharing the port (see process/worker-processes). */
   workers: number;
   /** `sqlite:<path>` (embedded default) or `postgres://…`. */
@@ -48,6 +50,7 @@ export function loadSettings(env: Env = process.env): Settings {
   return {
     host,
     port,
+    websocket: readWebsocket(env, conf, host),
     workers: readWorkers(env.WORKERS ?? '1'),
     storageUrl: env.STORAGE_URL ?? 'sqlite:data/zaqar.db',
     redisUrl: env.REDIS_URL || undefined,
@@ -67,6 +70,14 @@ export function loadSettings(env: Env = process.env): Settings {
 /** The server's own address, for links when no public one is configured. */
 function serverUrl(host: string, port: number): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/** WS_PORT (off: not served), else zaqar.conf [drivers:transport:websocket] bind and port; 9000 as Zaqar. */
+function readWebsocket(env: Env, conf: ZaqarConf, host: string): Settings['websocket'] {
+  const section = conf['drivers:transport:websocket'] ?? {};
+  const raw = (env.WS_PORT ?? section.port ?? '9000').trim();
+  if (raw.toLowerCase() === 'off') return null;
+  return { host: env.WS_HOST ?? section.bind ?? host, port: toInt('WS_PORT', raw) };
 }
 
 /** Zaqar's notifier stage, on unless the configuration names the pipeline (Zaqar's default is none). */

@@ -104,7 +104,7 @@ describe.each(BACKENDS)('WORKERS=2 on %s', (_name, makeBackend) => {
 /** Runs the server with `env` until it exits by itself: its status and what it wrote to stderr. */
 function runToExit(env: Record<string, string>): { status: number | null; stderr: string } {
   const result = spawnSync(process.execPath, [MAIN], {
-    env: { ...process.env, PORT: '0', ...env },
+    env: { ...process.env, PORT: '0', WS_PORT: 'off', ...env },
     encoding: 'utf8',
     timeout: 30_000,
   });
@@ -132,7 +132,14 @@ describe('WORKERS=2 with a worker killed while it starts', () => {
   it('replaces it, as any killed worker, instead of stopping the server', async () => {
     const port = await freePort();
     const primary = spawn(process.execPath, [MAIN], {
-      env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), WORKERS: '2', STORAGE_URL: 'sqlite::memory:' },
+      env: {
+        ...process.env,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        WS_PORT: 'off',
+        WORKERS: '2',
+        STORAGE_URL: 'sqlite::memory:',
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';

@@ -47,6 +47,8 @@ export async function startServer(options: ServerOptions): Promise<StartedServer
       PORT: String(port),
       STORAGE_URL: options.storageUrl,
       LOG_LEVEL: 'warn',
+      // Zaqar's WebSocket port is fixed (9000); a test that wants it names a free one
+      WS_PORT: 'off',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

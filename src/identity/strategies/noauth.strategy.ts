@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
@@ -12,11 +13,16 @@ import { Identity, NOAUTH } from '../identity';
 @Injectable()
 export class NoAuthStrategy extends PassportStrategy(Strategy, NOAUTH) {
   validate(request: FastifyRequest): Identity {
-    return {
-      project: header(request.headers, 'x-project-id'),
-      userId: header(request.headers, 'x-user-id'),
-      roles: headerList(request.headers, 'x-roles'),
-      isAdmin: false,
-    };
+    return trustedHeaders(request.headers);
   }
+}
+
+/** The identity noauth reads from a request's (or a socket frame's) headers. */
+export function trustedHeaders(headers: IncomingHttpHeaders): Identity {
+  return {
+    project: header(headers, 'x-project-id'),
+    userId: header(headers, 'x-user-id'),
+    roles: headerList(headers, 'x-roles'),
+    isAdmin: false,
+  };
 }

@@ -1,0 +1,63 @@
+/**
+ * Zaqar's WebSocket JSON protocol, framing only: a request is `{action, headers, body}`, and every
+ * answer is `{request, body, headers: {status}}` with the request echoed (zaqar/common/api).
+ */
+
+export type FrameHeaders = Record<string, unknown>;
+
+export interface ZaqarRequest {
+  action: string | null;
+  headers: FrameHeaders;
+  body: Record<string, unknown>;
+}
+
+export interface ZaqarResponse {
+  request: ZaqarRequest & { api: 'v2' };
+  body: unknown;
+  headers: { status: number };
+}
+
+const EMPTY: ZaqarRequest = { action: null, headers: {}, body: {} };
+
+export function response(request: ZaqarRequest, status: number, body: unknown): ZaqarResponse {
+  return { request: { ...request, api: 'v2' }, body, headers: { status } };
+}
+
+/** A frame that decoded: its request, and whether its headers and body are objects (the schema's first demand). */
+export interface ParsedFrame {
+  request: ZaqarRequest;
+  wellFormed: boolean;
+}
+
+/** A text frame as a request, or the answer Zaqar gives to a frame it cannot read. */
+export function parseFrame(data: Buffer, isBinary: boolean): ParsedFrame | ZaqarResponse {
+  if (isBinary) {
+    // Zaqar reads binary frames as MessagePack; this server speaks the JSON flavour only.
+    return response(EMPTY, 400, { error: "Can't decode binary (MessagePack) request. Send JSON text frames." });
+  }
+  let payload: unknown;
+  try {
+    payload = JSON.parse(data.toString('utf8'));
+  } catch (error) {
+    return response(EMPTY, 400, { error: `Can't decode text (JSON) request. ${(error as Error).message}` });
+  }
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    return response(EMPTY, 400, { error: 'Unexpected body type. Expected dict or dict like.' });
+  }
+  const frame = payload as Record<string, unknown>;
+  const request = {
+    action: typeof frame.action === 'string' ? frame.action : null,
+    headers: isObject(frame.headers) ? frame.headers : {},
+    body: isObject(frame.body) ? frame.body : {},
+  };
+  const wellFormed = [frame.headers, frame.body].every((part) => part === undefined || isObject(part));
+  return { request, wellFormed };
+}
+
+export function isResponse(parsed: ParsedFrame | ZaqarResponse): parsed is ZaqarResponse {
+  return !('wellFormed' in parsed);
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

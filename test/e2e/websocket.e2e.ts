@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import WebSocket from 'ws';
+import { BACKENDS } from '../support/backends';
+import { serversOnFreshStore } from '../support/lifecycle';
+import { freePort } from '../support/server';
+
+type Frame = Record<string, unknown>;
+
+/** One socket to the server's Zaqar protocol port: requests answered in order. */
+class ZaqarSocket {
+  private readonly answers: unknown[] = [];
+  private readonly waiting: Array<(answer: unknown) => void> = [];
+  readonly closed: Promise<number>;
+
+  private constructor(readonly socket: WebSocket) {
+    socket.on('message', (data) => {
+      const answer = JSON.parse(data.toString());
+      const next = this.waiting.shift();
+      if (next) next(answer);
+      else this.answers.push(answer);
+    });
+    this.closed = new Promise((resolve) => socket.on('close', (code) => resolve(code)));
+  }
+
+  static async open(port: number): Promise<ZaqarSocket> {
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/`);
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    return new ZaqarSocket(socket);
+  }
+
+  next(): Promise<any> {
+    if (this.answers.length) return Promise.resolve(this.answers.shift());
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  /** Sends raw data (a frame as given) and waits for its answer. */
+  async raw(data: string | Buffer, binary = false): Promise<any> {
+    this.socket.send(data, { binary });
+    return this.next();
+  }
+
+  call(frame: Frame): Promise<any> {
+    return this.raw(JSON.stringify(frame));
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+const deniedPolicy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ws-policy-')), 'policy.json');
+fs.writeFileSync(deniedPolicy, JSON.stringify({ 'queues:delete': 'role:admin' }));
+
+describe.each(BACKENDS)("Zaqar's WebSocket protocol [%s]", (_name, makeBackend) => {
+  const env: Record<string, string> = { POLICY_FILE: deniedPolicy };
+  beforeAll(async () => {
+    env.WS_PORT = String(await freePort());
+  });
+  serversOnFreshStore(makeBackend, 1, env);
+  let ws: ZaqarSocket;
+  let headers: Record<string, string>;
+
+  beforeEach(async () => {
+    ws = await ZaqarSocket.open(Number(env.WS_PORT));
+    headers = { 'Client-ID': randomUUID(), 'X-Project-ID': `p-${randomUUID().slice(0, 8)}` };
+  });
+  afterEach(() => ws.close());
+
+  const act = (action: string, body: Frame = {}, extra: Frame = {}) =>
+    ws.call({ action, headers: { ...headers, ...extra }, body });
+
+  it('answers queue_create in the envelope Zaqar frames: the request echoed, the status in headers', async () => {
+    const answer = await act('queue_create', { queue_name: 'jobs', metadata: { a: 1 } });
+    expect(answer).toEqual({
+      request: { action: 'queue_create', body: { queue_name: 'jobs', metadata: { a: 1 } }, headers, api: 'v2' },
+      body: 'Queue jobs created.',
+      headers: { status: 201 },
+    });
+    expect((await act('queue_create', { queue_name: 'jobs' })).headers).toEqual({ status: 204 });
+  });
+
+  it('queues: get, list, stats, delete', async () => {
+    await act('queue_create', { queue_name: 'q1', metadata: { colour: 'blue' } });
+    await act('queue_create', { queue_name: 'q2' });
+    const got = await act('queue_get', { queue_name: 'q1' });
+    expect([got.headers.status, got.body.colour]).toEqual([200, 'blue']);
+    const listed = await act('queue_list', { limit: 1 });
+    expect([listed.headers.status, listed.body]).toEqual([200, { queues: [{ name: 'q1' }] }]);
+    const detailed = await act('queue_list', { detailed: true });
+    expect(detailed.body.queues.map((q: { name: string }) => q.name)).toEqual(['q1', 'q2']);
+    expect(detailed.body.queues[0].metadata).toMatchObject({ colour: 'blue' });
+    const stats = await act('queue_get_stats', { queue_name: 'q1' });
+    expect([stats.headers.status, stats.body.messages]).toEqual([200, { claimed: 0, free: 0, total: 0 }]);
+    // the policy file keeps queue deletion for admins
+    const denied = await act('queue_delete', { queue_name: 'q1' });
+    expect([denied.headers.status, denied.body]).toEqual([
+      403,
+      { exception: 'queues:delete is disallowed by policy.', error: 'Not authorized' },
+    ]);
+    const deleted = await act('queue_delete', { queue_name: 'q1' }, { 'X-Roles': 'admin' });
+    expect([deleted.headers.status, deleted.body]).toEqual([204, 'Queue q1 removed.']);
+    expect((await act('queue_list')).body).toEqual({ queues: [{ name: 'q2' }] });
+  });
+
+  it('messages: post, list, get, delete, with Zaqar socket message shapes', async () => {
+    const posted = await act('message_post', {
+      queue_name: 'm',
+      messages: [{ body: { n: 1 }, ttl: 300 }, { body: 2 }],
+    });
+    expect(posted.headers.status).toBe(201);
+    const ids = posted.body.message_ids as string[];
+    expect(ids).toHaveLength(2);
+    const listed = await act('message_list', { queue_name: 'm', echo: true });
+    expect(listed.headers.status).toBe(200);
+    expect(listed.body.messages).toEqual([
+      { id: ids[0], claim_id: null, ttl: 300, age: expect.any(Number), body: { n: 1 } },
+      { id: ids[1], claim_id: null, ttl: 3600, age: expect.any(Number), body: 2 },
+    ]);
+    // without echo, a client does not see its own messages, as over REST
+    expect((await act('message_list', { queue_name: 'm' })).body.messages).toEqual([]);
+    const one = await act('message_get', { queue_name: 'm', message_id: ids[0] });
+    expect([one.headers.status, one.body.messages.body]).toEqual([200, { n: 1 }]);
+    expect((await act('message_delete', { queue_name: 'm', message_id: ids[0] })).headers.status).toBe(204);
+    const gone = await act('message_get', { queue_name: 'm', message_id: ids[0] });
+    expect(gone.headers.status).toBe(404);
+  });
+
+  it('claims: create, get, update, delete', async () => {
+    await act('message_post', { queue_name: 'c', messages: [{ body: 'a' }, { body: 'b' }] });
+    const claim = await act('claim_create', { queue_name: 'c', ttl: 60, grace: 60, limit: 1 });
+    expect(claim.headers.status).toBe(201);
+    const claimId = claim.body.claim_id as string;
+    expect(claim.body.messages).toEqual([expect.objectContaining({ claim_id: claimId, body: 'a' })]);
+    const got = await act('claim_get', { queue_name: 'c', claim_id: claimId });
+    expect([got.headers.status, got.body.ttl, got.body.messages.length]).toEqual([200, 60, 1]);
+    const renewed = await act('claim_update', { queue_name: 'c', claim_id: claimId, ttl: 120 });
+    expect([renewed.headers.status, renewed.body]).toEqual([204, `Claim ${claimId} updated.`]);
+    expect((await act('claim_get', { queue_name: 'c', claim_id: claimId })).body.ttl).toBe(120);
+    const released = await act('claim_delete', { queue_name: 'c', claim_id: claimId });
+    expect([released.headers.status, released.body]).toEqual([204, `Claim ${claimId} deleted.`]);
+    const empty = await act('claim_create', { queue_name: 'empty' });
+    expect(empty.headers.status).toBe(204);
+  });
+
+  it('bad frames get an error answer and the connection stays open', async () => {
+    const notJson = await ws.raw('{not json');
+    expect([notJson.headers.status, notJson.body.error]).toEqual([
+      400,
+      expect.stringMatching(/^Can't decode text \(JSON\) request\./),
+    ]);
+    expect((await ws.raw('[1, 2]')).body).toEqual({ error: 'Unexpected body type. Expected dict or dict like.' });
+    expect((await ws.raw(Buffer.from([0x81, 0xa1, 0x61]), true)).headers.status).toBe(400);
+    expect((await act('queue_explode')).body).toEqual({ error: 'queue_explode is not a valid action' });
+    expect((await ws.call({ action: 'queue_list' })).body).toEqual({ error: 'Schema validation failed.' });
+    expect((await ws.call({ action: 'queue_list', headers, body: 'x' })).body).toEqual({
+      error: 'Schema validation failed.',
+    });
+    expect((await act('queue_create', {})).body).toEqual({ error: 'Schema validation failed.' });
+    expect((await act('queue_create', { queue_name: 7 })).body).toEqual({ error: 'Schema validation failed.' });
+    expect((await act('message_post', { queue_name: 'x', messages: 'no' })).body).toEqual({
+      error: 'Schema validation failed.',
+    });
+    const badName = await act('queue_create', { queue_name: 'no spaces allowed' });
+    expect(badName.headers.status).toBe(400);
+    const badClient = await act('queue_list', {}, { 'Client-ID': 'short' });
+    expect(badClient.headers.status).toBe(400);
+    const tooBig = await act('message_post', { queue_name: 'big', messages: [{ body: 'x'.repeat(300_000) }] });
+    expect(tooBig.headers.status).toBe(400);
+    expect((await act('queue_list')).headers.status).toBe(200);
+  });
+
+  it("another project's queues and messages are not visible", async () => {
+    const posted = await act('message_post', { queue_name: 'private', messages: [{ body: 'secret' }] });
+    const [id] = posted.body.message_ids as string[];
+    const stranger = { 'X-Project-ID': `p-${randomUUID().slice(0, 8)}` };
+    expect((await act('queue_list', {}, stranger)).body).toEqual({ queues: [] });
+    expect((await act('message_list', { queue_name: 'private', echo: true }, stranger)).body).toEqual({ messages: [] });
+    expect((await act('message_get', { queue_name: 'private', message_id: id }, stranger)).headers.status).toBe(404);
+    const missing = await act('message_get', { queue_name: 'private', message_id: id }, stranger);
+    expect(missing.body).toEqual({ exception: expect.stringContaining('does not exist'), error: 'Not found' });
+  });
+
+  it('a client that floods requests faster than they are answered is dropped', async () => {
+    const frame = JSON.stringify({ action: 'queue_list', headers, body: {} });
+    for (let i = 0; i < 5000; i++) ws.socket.send(frame);
+    expect(await ws.closed).toBe(1008);
+    const fresh = await ZaqarSocket.open(Number(env.WS_PORT));
+    expect((await fresh.call({ action: 'queue_list', headers, body: {} })).headers.status).toBe(200);
+    fresh.close();
+  });
+});
