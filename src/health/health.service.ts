@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { ServiceUnavailable } from '../common/errors';
 import { QueueRef, STORAGE_DRIVER, StorageDriver } from '../storage/storage.contract';
 
 interface OperationStatus {
@@ -28,6 +29,11 @@ export class HealthService {
   /** Ping: can the storage back end answer at all? */
   reachable(): Promise<boolean> {
     return this.driver.ping().catch(() => false);
+  }
+
+  /** Ping as the API answers it: nothing, or a 503 when storage cannot answer. */
+  async ping(): Promise<void> {
+    if (!(await this.reachable())) throw new ServiceUnavailable('Storage is not reachable.');
   }
 
   /**

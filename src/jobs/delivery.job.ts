@@ -5,6 +5,8 @@ import { KeystoneClient, TrustRefused } from '../identity/keystone';
 import type { DeliveryOutcome } from '../notifications/delivery-outcome';
 import { EmailSender } from '../notifications/email.sender';
 import { effectiveRetryPolicy, retryDelays } from '../notifications/retry-schedule';
+import { outgoingMessage } from '../notifications/outgoing-message';
+import { SocketPushes, socketConnectionId } from '../notifications/socket-pushes';
 import { FILTER_OPTION, matchesFilter, type SubscriptionFilter } from '../notifications/subscription-filter';
 import { sendWebhook } from '../notifications/webhook.sender';
 import { DELIVERY_STORE, DeliveryStore, DueDelivery } from '../storage/storage.contract';
@@ -37,6 +39,7 @@ export class DeliveryJob implements OnModuleDestroy {
   constructor(
     @Inject(DELIVERY_STORE) private readonly deliveries: DeliveryStore,
     @Inject(SETTINGS) private readonly settings: Settings,
+    private readonly sockets: SocketPushes,
     @Optional() private readonly keystone?: KeystoneClient,
   ) {
     const { smtp, responseTimeoutMs, externalConfirmationUrl } = settings.notification;
@@ -83,8 +86,19 @@ export class DeliveryJob implements OnModuleDestroy {
     return false;
   }
 
+  private async pushToSocket(connection: string, delivery: DueDelivery): Promise<DeliveryOutcome> {
+    try {
+      await this.sockets.push(connection, outgoingMessage(delivery));
+      return { kind: 'delivered' };
+    } catch (error) {
+      return { kind: 'retry', reason: `push to socket ${connection}: ${(error as Error).message}` };
+    }
+  }
+
   private async send(delivery: DueDelivery): Promise<DeliveryOutcome> {
     if (/^mailto:/i.test(delivery.subscriber)) return this.email.send(delivery);
+    const connection = socketConnectionId(delivery.subscriber);
+    if (connection !== undefined) return this.pushToSocket(connection, delivery);
     const { connectTimeoutMs, responseTimeoutMs, guardWebhookTargets } = this.settings.notification;
     const options = { connectMs: connectTimeoutMs, responseMs: responseTimeoutMs, guard: guardWebhookTargets };
     const trustId = delivery.options.trust_id;

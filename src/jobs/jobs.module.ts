@@ -11,13 +11,15 @@ import { DeliveryJob } from './delivery.job';
 import { DeliveryTrigger } from './delivery.trigger';
 import { InProcessDeliveryRunner } from './in-process-delivery.runner';
 import { InProcessSweepRunner } from './in-process-sweep.runner';
+import { redisConnection } from './redis-connection';
+import { SocketPushes } from '../notifications/socket-pushes';
 import { SweepJob } from './sweep.job';
 
 /** Background jobs: on BullMQ when REDIS_URL is set, in this process otherwise; same job code. */
 @Module({})
 export class JobsModule {
   static forRoot(settings: Settings): DynamicModule {
-    const jobs = { global: true, module: JobsModule, exports: [SweepJob, DeliveryJob, DeliveryTrigger] };
+    const jobs = { global: true, module: JobsModule, exports: [SweepJob, DeliveryJob, DeliveryTrigger, SocketPushes] };
     if (!settings.redisUrl) {
       return {
         ...jobs,
@@ -25,6 +27,7 @@ export class JobsModule {
           SweepJob,
           InProcessSweepRunner,
           DeliveryJob,
+          SocketPushes,
           { provide: DeliveryTrigger, useClass: InProcessDeliveryRunner },
         ],
       };
@@ -41,21 +44,9 @@ export class JobsModule {
         SweepScheduler,
         DeliveryJob,
         DeliveryProcessor,
+        SocketPushes,
         { provide: DeliveryTrigger, useClass: BullmqDeliveryTrigger },
       ],
     };
   }
-}
-
-/** ioredis options from a redis:// URL (BullMQ takes options, not a URL). */
-export function redisConnection(url: string) {
-  const parsed = new URL(url);
-  return {
-    host: parsed.hostname || '127.0.0.1',
-    port: Number(parsed.port || 6379),
-    db: Number(parsed.pathname.slice(1) || 0),
-    username: parsed.username || undefined,
-    password: parsed.password || undefined,
-    maxRetriesPerRequest: null,
-  };
 }

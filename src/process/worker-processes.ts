@@ -1,4 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
+import { relaySocketPushes } from '../notifications/socket-pushes';
 
 /**
  * Runs the server as several processes sharing one port (Node's cluster module), as Zaqar runs
@@ -57,5 +58,7 @@ export function superviseWorkers(count: number, log = (line: string) => console.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => stopAll(0));
   }
+  // Without Redis, a notification for a socket held by another worker goes through here.
+  relaySocketPushes(() => [...serving.keys()].filter((worker) => worker.isConnected()));
   for (let i = 0; i < count; i++) spawn();
 }

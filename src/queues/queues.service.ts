@@ -58,6 +58,13 @@ export class QueuesService {
     return withReservedDefaults(metadata ?? {}, this.limits);
   }
 
+  /** The same for a queue that must exist: Zaqar's socket API answers 404 for one never created. */
+  async existingMetadata(ctx: RequestContext, queue: string): Promise<Metadata> {
+    const metadata = await this.queues.getMetadata({ project: ctx.project, queue });
+    if (metadata === null) throw queueNotFound(ctx, queue);
+    return withReservedDefaults(metadata, this.limits);
+  }
+
   async update(ctx: RequestContext, queue: string, body: unknown, length: number | undefined): Promise<Metadata> {
     const invalidBody = (description: string) => new InvalidRequestBody(description);
     this.checkMetadataSize(length, invalidBody);

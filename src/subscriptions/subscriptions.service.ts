@@ -22,6 +22,7 @@ import { ConfirmationNotifier } from './confirmation.notifier';
 import { ConfirmationDto, SubscriptionFieldsDto, validateDto } from './subscription.dto';
 import { subscriptionView } from './subscription-view';
 import { uriScheme } from './subscriber-uri';
+import { socketSubscriber } from '../notifications/socket-pushes';
 
 export interface SubscriptionListQuery {
   marker?: string;
@@ -44,19 +45,23 @@ export class SubscriptionsService {
     @Optional() private readonly keystone?: KeystoneClient,
   ) {}
 
-  async create(ctx: RequestContext, queue: string, body: unknown, length: number | undefined) {
+  /**
+   * `socket` names the connection a socket transport asks for: without a subscriber in the body, it
+   * is the subscriber, as Zaqar's WebSocket transport makes the connection one.
+   */
+  async create(ctx: RequestContext, queue: string, body: unknown, length: number | undefined, socket?: string) {
     const document = this.readDocument(body, length);
-    if (!('subscriber' in document)) throw new InvalidApiRequest('Missing parameter subscriber in body.');
-    const fields = this.readFields(document);
+    const viaSocket = socket !== undefined && !('subscriber' in document);
+    if (!viaSocket && !('subscriber' in document)) {
+      throw new InvalidApiRequest('Missing parameter subscriber in body.');
+    }
+    const fields = viaSocket && !Object.keys(document).length ? {} : this.readFields(document);
+    const subscriber = viaSocket ? socketSubscriber(socket) : fields.subscriber!;
     const ref = { project: ctx.project, queue };
     const secret = randomBytes(32).toString('base64url');
     const ttl = fields.ttl ?? this.settings.limits.default_subscription_ttl;
-    const options = await this.withTrust(ctx, fields.subscriber!, fields.options ?? {}, ttl);
-    const result = await this.subscriptions.create(
-      ref,
-      { subscriber: fields.subscriber!, ttl, options, secret },
-      Date.now(),
-    );
+    const options = await this.withTrust(ctx, subscriber, fields.options ?? {}, ttl);
+    const result = await this.subscriptions.create(ref, { subscriber, ttl, options, secret }, Date.now());
     // Creating may have created the queue (as in Zaqar).
     if (result.created) this.cache.forget(ref);
     // The same subscriber again: Zaqar answers with the existing subscription until it is confirmed.

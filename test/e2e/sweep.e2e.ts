@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { Queue } from 'bullmq';
 import { MAINTENANCE_QUEUE } from '../../src/jobs/bullmq/maintenance.queue';
 import { NOTIFICATIONS_QUEUE } from '../../src/jobs/bullmq/notifications.queue';
-import { redisConnection } from '../../src/jobs/jobs.module';
+import { redisConnection } from '../../src/jobs/redis-connection';
 import { JobsModule } from '../../src/jobs/jobs.module';
 import { loadSettings, Settings } from '../../src/config/settings';
 import { SettingsModule } from '../../src/config/settings.module';

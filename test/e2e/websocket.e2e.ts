@@ -2,54 +2,11 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import WebSocket from 'ws';
 import { BACKENDS } from '../support/backends';
 import { serversOnFreshStore } from '../support/lifecycle';
 import { freePort } from '../support/server';
-
-type Frame = Record<string, unknown>;
-
-/** One socket to the server's Zaqar protocol port: requests answered in order. */
-class ZaqarSocket {
-  private readonly answers: unknown[] = [];
-  private readonly waiting: Array<(answer: unknown) => void> = [];
-  readonly closed: Promise<number>;
-
-  private constructor(readonly socket: WebSocket) {
-    socket.on('message', (data) => {
-      const answer = JSON.parse(data.toString());
-      const next = this.waiting.shift();
-      if (next) next(answer);
-      else this.answers.push(answer);
-    });
-    this.closed = new Promise((resolve) => socket.on('close', (code) => resolve(code)));
-  }
-
-  static async open(port: number): Promise<ZaqarSocket> {
-    const socket = new WebSocket(`ws://127.0.0.1:${port}/`);
-    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-    return new ZaqarSocket(socket);
-  }
-
-  next(): Promise<any> {
-    if (this.answers.length) return Promise.resolve(this.answers.shift());
-    return new Promise((resolve) => this.waiting.push(resolve));
-  }
-
-  /** Sends raw data (a frame as given) and waits for its answer. */
-  async raw(data: string | Buffer, binary = false): Promise<any> {
-    this.socket.send(data, { binary });
-    return this.next();
-  }
-
-  call(frame: Frame): Promise<any> {
-    return this.raw(JSON.stringify(frame));
-  }
-
-  close(): void {
-    this.socket.close();
-  }
-}
+import { type Frame, ZaqarSocket } from '../support/zaqar-socket';
+import { until } from '../support/wait';
 
 const deniedPolicy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ws-policy-')), 'policy.json');
 fs.writeFileSync(deniedPolicy, JSON.stringify({ 'queues:delete': 'role:admin' }));
@@ -98,7 +55,7 @@ describe.each(BACKENDS)("Zaqar's WebSocket protocol [%s]", (_name, makeBackend) 
     const denied = await act('queue_delete', { queue_name: 'q1' });
     expect([denied.headers.status, denied.body]).toEqual([
       403,
-      { exception: 'queues:delete is disallowed by policy.', error: 'Not authorized' },
+      { exception: 'queues:delete is disallowed by policy.', error: 'queues:delete is disallowed by policy.' },
     ]);
     const deleted = await act('queue_delete', { queue_name: 'q1' }, { 'X-Roles': 'admin' });
     expect([deleted.headers.status, deleted.body]).toEqual([204, 'Queue q1 removed.']);
@@ -145,6 +102,95 @@ describe.each(BACKENDS)("Zaqar's WebSocket protocol [%s]", (_name, makeBackend) 
     expect(empty.headers.status).toBe(204);
   });
 
+  it('queue_get of a queue never created is a 404; queue_purge empties a queue', async () => {
+    const missing = await act('queue_get', { queue_name: 'never' });
+    expect([missing.headers.status, missing.body.error]).toEqual([404, expect.stringContaining('never')]);
+    await act('message_post', { queue_name: 'p', messages: [{ body: 1 }, { body: 2 }] });
+    const purged = await act('queue_purge', { queue_name: 'p', resource_types: ['messages'] });
+    expect([purged.headers.status, purged.body]).toEqual([204, {}]);
+    expect((await act('message_list', { queue_name: 'p', echo: true })).body.messages).toEqual([]);
+    const wrong = await act('queue_purge', { queue_name: 'p', resource_types: ['claims'] });
+    expect(wrong.headers.status).toBe(400);
+  });
+
+  it('messages by ids: get many, delete many, pop', async () => {
+    const posted = await act('message_post', { queue_name: 'b', messages: [{ body: 1 }, { body: 2 }, { body: 3 }] });
+    const ids = posted.body.message_ids as string[];
+    const many = await act('message_get_many', { queue_name: 'b', message_ids: ids.slice(0, 2) });
+    expect(many.body.messages.map((m: Frame) => m.body)).toEqual([1, 2]);
+    const deleted = await act('message_delete_many', { queue_name: 'b', message_ids: [ids[0]] });
+    expect(deleted.headers.status).toBe(204);
+    const popped = await act('message_delete_many', { queue_name: 'b', pop: 1 });
+    expect([popped.headers.status, popped.body.messages.length]).toEqual([200, 1]);
+    const both = await act('message_delete_many', { queue_name: 'b', pop: 1, message_ids: [ids[2]] });
+    expect(both.headers.status).toBe(400);
+  });
+
+  it('node actions: ping, health (admin by policy), home document; authenticate is a no-op with noauth', async () => {
+    expect((await act('ping_node')).headers.status).toBe(204);
+    expect((await act('check_node_health')).headers.status).toBe(403);
+    const health = await act('check_node_health', {}, { 'X-Roles': 'admin' });
+    expect([health.headers.status, health.body.storage_reachable]).toEqual([200, true]);
+    expect((await act('get_home_doc')).body.resources).toBeDefined();
+    const auth = await ws.call({ action: 'authenticate', headers: { ...headers, 'X-Auth-Token': 'x' } });
+    expect([auth.headers.status, auth.body]).toEqual([200, { message: 'Authentified.' }]);
+    expect((await ws.call({ action: 'authenticate', headers })).body).toEqual({ error: 'Schema validation failed.' });
+  });
+
+  it('subscriptions: a webhook subscriber is created, listed, got and deleted like over REST', async () => {
+    const created = await act('subscription_create', {
+      queue_name: 's',
+      subscriber: 'http://127.0.0.1:9/hook',
+      ttl: 600,
+    });
+    expect([created.headers.status, created.body.message]).toEqual([201, 'Subscription s created.']);
+    const id = created.body.subscription_id as string;
+    const got = await act('subscription_get', { queue_name: 's', subscription_id: id });
+    expect(got.body).toMatchObject({ id, source: 's', subscriber: 'http://127.0.0.1:9/hook', ttl: 600 });
+    expect((await act('subscription_list', { queue_name: 's' })).body.subscriptions).toHaveLength(1);
+    const bad = await act('subscription_create', { queue_name: 's', subscriber: 'ftp://x' });
+    expect([bad.headers.status, bad.body.error]).toEqual([400, expect.stringContaining('subscriber type')]);
+    const removed = await act('subscription_delete', { queue_name: 's', subscription_id: id });
+    expect([removed.headers.status, removed.body]).toEqual([204, `Subscription ${id} removed.`]);
+    const gone = await act('subscription_get', { queue_name: 's', subscription_id: id });
+    expect(gone.headers.status).toBe(404);
+  });
+
+  it('a subscription without a subscriber pushes each new message to the socket, until it closes', async () => {
+    const created = await act('subscription_create', { queue_name: 'live', ttl: 600 });
+    expect(created.headers.status).toBe(201);
+    const id = created.body.subscription_id as string;
+    const shown = await act('subscription_get', { queue_name: 'live', subscription_id: id });
+    expect(shown.body.subscriber).toMatch(/^socket:/);
+    const producer = await ZaqarSocket.open(Number(env.WS_PORT));
+    await producer.call({
+      action: 'message_post',
+      headers,
+      body: { queue_name: 'live', messages: [{ body: 'hi', ttl: 60 }] },
+    });
+    await until(() => ws.pushes.length === 1);
+    expect(ws.pushes[0]).toEqual({ body: 'hi', ttl: 60, queue_name: 'live', Message_Type: 'Notification' });
+    // another project's posts to a queue of the same name push nothing
+    const stranger = { ...headers, 'X-Project-ID': `p-${randomUUID().slice(0, 8)}` };
+    await producer.call({
+      action: 'message_post',
+      headers: stranger,
+      body: { queue_name: 'live', messages: [{ body: 'x' }] },
+    });
+    ws.close();
+    await ws.closed;
+    await until(async () => {
+      const after = await producer.call({
+        action: 'subscription_get',
+        headers,
+        body: { queue_name: 'live', subscription_id: id },
+      });
+      return after.headers.status === 404;
+    });
+    expect(ws.pushes).toHaveLength(1);
+    producer.close();
+  });
+
   it('bad frames get an error answer and the connection stays open', async () => {
     const notJson = await ws.raw('{not json');
     expect([notJson.headers.status, notJson.body.error]).toEqual([
@@ -180,7 +226,10 @@ describe.each(BACKENDS)("Zaqar's WebSocket protocol [%s]", (_name, makeBackend) 
     expect((await act('message_list', { queue_name: 'private', echo: true }, stranger)).body).toEqual({ messages: [] });
     expect((await act('message_get', { queue_name: 'private', message_id: id }, stranger)).headers.status).toBe(404);
     const missing = await act('message_get', { queue_name: 'private', message_id: id }, stranger);
-    expect(missing.body).toEqual({ exception: expect.stringContaining('does not exist'), error: 'Not found' });
+    expect(missing.body).toEqual({
+      exception: expect.stringContaining('does not exist'),
+      error: expect.stringContaining('does not exist'),
+    });
   });
 
   it('a client that floods requests faster than they are answered is dropped', async () => {

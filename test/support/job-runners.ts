@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { redisConnection } from '../../src/jobs/jobs.module';
+import { redisConnection } from '../../src/jobs/redis-connection';
 import { BACKENDS } from './backends';
 
 /** The local Redis; tests that need it fail (never skip) when it is down. */

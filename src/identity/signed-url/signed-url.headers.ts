@@ -1,3 +1,4 @@
+import type { Identity } from '../identity';
 import { SignedUrlClaim } from './signed-url';
 
 type Headers = Readonly<Record<string, string | readonly string[] | undefined>>;
@@ -47,4 +48,9 @@ function searches(pattern: string, path: string): boolean {
   } catch {
     return false; // Python's re.error would be a 500; a path that is not a pattern covers nothing
   }
+}
+
+/** Who a verified signed URL speaks for: its project, with no roles. */
+export function signedUrlIdentity(claim: SignedUrlClaim): Identity {
+  return { project: claim.project ?? undefined, roles: [], isAdmin: false };
 }

@@ -6,7 +6,7 @@ import { NotFound } from '../../common/errors';
 import type { Settings } from '../../config/settings';
 import { SETTINGS } from '../../config/settings.module';
 import { Identity, SIGNED_URL } from '../identity';
-import { readSignedUrlHeaders, signedUrlCovers } from '../signed-url/signed-url.headers';
+import { readSignedUrlHeaders, signedUrlCovers, signedUrlIdentity } from '../signed-url/signed-url.headers';
 import { verifySignature } from '../signed-url/signed-url';
 
 /**
@@ -28,6 +28,6 @@ export class SignedUrlStrategy extends PassportStrategy(Strategy, SIGNED_URL) {
     if (!claim || !key || !verifySignature(key, claim) || !signedUrlCovers(claim, request.method, path)) {
       throw new NotFound('The signed URL is invalid, expired, or does not cover this request.');
     }
-    return { project: claim.project ?? undefined, roles: [], isAdmin: false };
+    return signedUrlIdentity(claim);
   }
 }

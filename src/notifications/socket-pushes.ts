@@ -1,0 +1,104 @@
+import cluster from 'node:cluster';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import Redis from 'ioredis';
+import type { Settings } from '../config/settings';
+import { SETTINGS } from '../config/settings.module';
+import { redisConnection } from '../jobs/redis-connection';
+
+/** The subscriber URI of a socket subscription: the connection's id under a scheme no client may register. */
+export const SOCKET_SCHEME = 'socket';
+
+export function socketSubscriber(connectionId: string): string {
+  return `${SOCKET_SCHEME}:${connectionId}`;
+}
+
+export function socketConnectionId(subscriber: string): string | undefined {
+  return subscriber.startsWith(`${SOCKET_SCHEME}:`) ? subscriber.slice(SOCKET_SCHEME.length + 1) : undefined;
+}
+
+/** What reaches a connection: the notification, as a webhook would be posted it. */
+export type Push = (notification: Record<string, unknown>) => void;
+
+interface Envelope {
+  zaqarSocketPush: { connection: string; notification: Record<string, unknown> };
+}
+
+const isEnvelope = (value: unknown): value is Envelope =>
+  typeof value === 'object' && value !== null && 'zaqarSocketPush' in value;
+
+/**
+ * Hands a notification to the socket it is for, wherever it is connected: to a connection of this
+ * process directly; else, with Redis, over a pub/sub channel every server process listens on; else,
+ * in a cluster worker, through the primary, which passes it to every other worker (worker-processes).
+ * A connection no process holds has gone, and its subscriptions with it.
+ */
+@Injectable()
+export class SocketPushes implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(SocketPushes.name);
+  private readonly local = new Map<string, Push>();
+  private readonly channel: string;
+  private publisher?: Redis;
+  private listener?: Redis;
+  private readonly fromPrimary = (message: unknown) => {
+    if (isEnvelope(message)) this.deliverHere(message);
+  };
+
+  constructor(@Inject(SETTINGS) private readonly settings: Settings) {
+    this.channel = `${settings.redisPrefix}:zaqar:socket-pushes`;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const url = this.settings.redisUrl;
+    if (url) {
+      this.publisher = new Redis(redisConnection(url));
+      this.listener = new Redis(redisConnection(url));
+      this.listener.on('message', (_channel, raw: string) => this.deliverHere(JSON.parse(raw) as Envelope));
+      await this.listener.subscribe(this.channel);
+    } else if (cluster.isWorker) {
+      process.on('message', this.fromPrimary);
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    process.off('message', this.fromPrimary);
+    await Promise.all([this.publisher?.quit(), this.listener?.quit()]);
+  }
+
+  register(connectionId: string, push: Push): void {
+    this.local.set(connectionId, push);
+  }
+
+  unregister(connectionId: string): void {
+    this.local.delete(connectionId);
+  }
+
+  /** Sends the notification towards its connection; resolves once it has been handed on. */
+  async push(connectionId: string, notification: Record<string, unknown>): Promise<void> {
+    const envelope: Envelope = { zaqarSocketPush: { connection: connectionId, notification } };
+    if (this.deliverHere(envelope)) return;
+    if (this.publisher) {
+      await this.publisher.publish(this.channel, JSON.stringify(envelope));
+    } else if (cluster.isWorker && process.send) {
+      process.send(envelope);
+    }
+  }
+
+  private deliverHere({ zaqarSocketPush: { connection, notification } }: Envelope): boolean {
+    const push = this.local.get(connection);
+    if (!push) return false;
+    try {
+      push(notification);
+    } catch (error) {
+      this.logger.warn(`push to socket ${connection} failed: ${(error as Error).message}`);
+    }
+    return true;
+  }
+}
+
+/** The primary's half of the cluster relay: a push from one worker goes to every other. */
+export function relaySocketPushes(workers: () => Iterable<{ send(message: unknown): boolean; id: number }>): void {
+  cluster.on('message', (from, message) => {
+    if (!isEnvelope(message)) return;
+    for (const worker of workers()) if (worker.id !== from.id) worker.send(message);
+  });
+}

@@ -1,0 +1,48 @@
+import type { RequestContext } from '../../common/request-context';
+import type { SocketSession } from '../socket-session';
+
+export type Body = Record<string, unknown>;
+type JsonType = 'string' | 'integer' | 'boolean' | 'array' | 'object';
+
+/** One protocol action: its policy action, what its frame must carry, and what it does. */
+export interface ActionSpec {
+  policy: string;
+  /** Fields of the frame's body its schema types (zaqar/api/v2/request.py), required ones marked. */
+  fields: Record<string, [JsonType, 'required'?]>;
+  run(ctx: RequestContext, body: Body, session: SocketSession): Promise<[status: number, body: unknown]>;
+}
+
+export type ActionTable = Record<string, ActionSpec>;
+
+export const QUEUE: ActionSpec['fields'] = { queue_name: ['string', 'required'] };
+
+/** A body as the REST services read it: the JSON and its length. */
+export function asDocument(value: unknown): [unknown, number] {
+  return [value, JSON.stringify(value ?? {}).length];
+}
+
+/** The fields of `body` that are set, under the same names: what a REST body would carry. */
+export function picked(body: Body, names: string[]): Body {
+  return Object.fromEntries(names.filter((name) => body[name] !== undefined).map((name) => [name, body[name]]));
+}
+
+export const str = (body: Body, name: string) => body[name] as string;
+export const opt = <T>(body: Body, name: string) => body[name] as T | undefined;
+
+/** The last segment of an href: the id Zaqar's socket answers carry instead of the link. */
+export const idOf = (href: string) => href.slice(href.lastIndexOf('/') + 1);
+
+/** Whether the body carries what the action's schema asks, with the types it names. */
+export function fitsSchema(spec: ActionSpec, body: Body): boolean {
+  return Object.entries(spec.fields).every(([name, [type, required]]) => {
+    if (!(name in body)) return required !== 'required';
+    return hasType(body[name], type);
+  });
+}
+
+function hasType(value: unknown, type: JsonType): boolean {
+  if (type === 'integer') return Number.isInteger(value);
+  if (type === 'array') return Array.isArray(value);
+  if (type === 'object') return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return typeof value === type;
+}

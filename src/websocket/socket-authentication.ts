@@ -1,0 +1,75 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { header } from '../common/headers';
+import type { Settings } from '../config/settings';
+import { SETTINGS } from '../config/settings.module';
+import type { Identity } from '../identity/identity';
+import { KeystoneClient } from '../identity/keystone';
+import { verifySignature } from '../identity/signed-url/signed-url';
+import { readSignedUrlHeaders, signedUrlIdentity } from '../identity/signed-url/signed-url.headers';
+import { trustedHeaders } from '../identity/strategies/noauth.strategy';
+import type { SocketSession } from './socket-session';
+import type { FrameHeaders } from './zaqar-frame';
+
+/** The method a signed URL must allow for each action Zaqar lets one reach over a socket (handler.py). */
+const SIGNED_METHODS: Record<string, string> = {
+  message_list: 'GET',
+  message_get: 'GET',
+  message_get_many: 'GET',
+  message_post: 'POST',
+  message_delete: 'DELETE',
+  message_delete_many: 'DELETE',
+};
+
+/**
+ * Who a socket frame acts as, as Zaqar's WebSocket transport decides it: with noauth, the frame's
+ * trusted headers; with Keystone, the token the connection authenticated with (not the frame's
+ * X-Project-ID), or else a valid signed URL for a message action; nobody otherwise.
+ */
+@Injectable()
+export class SocketAuthentication {
+  constructor(
+    @Inject(SETTINGS) private readonly settings: Settings,
+    @Optional() private readonly keystone?: KeystoneClient,
+  ) {}
+
+  identify(session: SocketSession, action: string, headers: FrameHeaders): Identity | undefined {
+    if (this.settings.authStrategy === 'noauth') return trustedHeaders(lowerCased(headers));
+    if (session.identity) return session.identity;
+    const claim = readSignedUrlHeaders(textHeaders(headers));
+    const key = this.settings.signedUrlSecretKey;
+    const method = SIGNED_METHODS[action];
+    if (!claim || !key || !method || !claim.methods.includes(method) || !verifySignature(key, claim)) return undefined;
+    return signedUrlIdentity(claim);
+  }
+
+  /**
+   * The `authenticate` action: from now on the connection acts as the token's user, until the
+   * token expires. False when Keystone refuses the token; with noauth there is nothing to check.
+   */
+  async authenticate(session: SocketSession, headers: FrameHeaders): Promise<boolean> {
+    if (!this.keystone) return true;
+    const token = header(lowerCased(headers), 'x-auth-token');
+    const validated = token ? await this.keystone.validate(token) : null;
+    if (!validated) return false;
+    const { projectId, userId, roles, expiresAt } = validated;
+    session.authenticate({ project: projectId ?? undefined, userId, roles, isAdmin: false, token }, expiresAt);
+    return true;
+  }
+}
+
+/** The frame's string headers under the lower-case names the shared checks read. */
+export function lowerCased(headers: FrameHeaders): Record<string, string> {
+  const lowered: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value === 'string') lowered[name.toLowerCase()] = value;
+  }
+  return lowered;
+}
+
+/** The headers whose values are text or lists of text: a signed URL's fields can be no other. */
+function textHeaders(headers: FrameHeaders): Record<string, string | string[]> {
+  const isText = (value: unknown) => typeof value === 'string';
+  return Object.fromEntries(
+    Object.entries(headers).filter(([, value]) => isText(value) || (Array.isArray(value) && value.every(isText))),
+  ) as Record<string, string | string[]>;
+}
