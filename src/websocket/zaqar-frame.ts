@@ -29,8 +29,14 @@ export interface ParsedFrame {
   wellFormed: boolean;
 }
 
-/** A text frame as a request, or the answer Zaqar gives to a frame it cannot read. */
-export function parseFrame(data: Buffer, isBinary: boolean): ParsedFrame | ZaqarResponse {
+/**
+ * A text frame as a request, or the answer Zaqar gives to a frame it cannot read. A frame over
+ * `maxBytes` is answered unread (the server's largest request body, as REST refuses one).
+ */
+export function parseFrame(data: Buffer, isBinary: boolean, maxBytes = Infinity): ParsedFrame | ZaqarResponse {
+  if (data.length > maxBytes) {
+    return response(EMPTY, 400, { error: `Frame too large: a request may have at most ${maxBytes} bytes.` });
+  }
   if (isBinary) {
     // Zaqar reads binary frames as MessagePack; this server speaks the JSON flavour only.
     return response(EMPTY, 400, { error: "Can't decode binary (MessagePack) request. Send JSON text frames." });

@@ -29,7 +29,9 @@ export class ZaqarWebsocketServer implements OnApplicationBootstrap, OnApplicati
   async onApplicationBootstrap(): Promise<void> {
     const address = this.settings.websocket;
     if (!address) return;
-    const server = new WebSocketServer({ ...address, maxPayload: maxRequestBytes(this.settings.limits) });
+    // Frames up to four times the largest request are read and refused with an answer; larger
+    // ones close the connection (1009) before they are buffered whole.
+    const server = new WebSocketServer({ ...address, maxPayload: 4 * maxRequestBytes(this.settings.limits) });
     this.server = server;
     await once(server, 'listening');
     server.on('connection', (socket) => this.serve(socket));
@@ -53,9 +55,11 @@ export class ZaqarWebsocketServer implements OnApplicationBootstrap, OnApplicati
     const session = new SocketSession(send, (code, reason) => socket.close(code, reason));
     this.protocol.opened(session);
     socket.on('close', () => void this.protocol.closed(session));
+    // A protocol error (an oversized or malformed frame) closes the connection; unheard, it would end the process.
+    socket.on('error', (error) => this.logger.debug(`socket closed: ${error.message}`));
     socket.on('message', async (data: Buffer, isBinary: boolean) => {
       if (++inFlight > MAX_IN_FLIGHT) return socket.close(1008, 'too many requests in flight');
-      const parsed = parseFrame(data, isBinary);
+      const parsed = parseFrame(data, isBinary, maxRequestBytes(this.settings.limits));
       const answer = isResponse(parsed)
         ? parsed
         : await this.protocol.answer(session, parsed.request, parsed.wellFormed);

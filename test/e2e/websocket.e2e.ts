@@ -215,7 +215,14 @@ describe.each(BACKENDS)("Zaqar's WebSocket protocol [%s]", (_name, makeBackend) 
     expect(badClient.headers.status).toBe(400);
     const tooBig = await act('message_post', { queue_name: 'big', messages: [{ body: 'x'.repeat(300_000) }] });
     expect(tooBig.headers.status).toBe(400);
+    const huge = await act('message_post', { queue_name: 'big', messages: [{ body: 'x'.repeat(2 * 1024 * 1024) }] });
+    expect([huge.headers.status, huge.body.error]).toEqual([400, expect.stringMatching(/^Frame too large/)]);
     expect((await act('queue_list')).headers.status).toBe(200);
+  });
+
+  it('a frame too large to buffer closes the connection with 1009', async () => {
+    ws.socket.send(JSON.stringify({ action: 'queue_list', headers, body: { pad: 'x'.repeat(5 * 1024 * 1024) } }));
+    expect(await ws.closed).toBe(1009);
   });
 
   it("another project's queues and messages are not visible", async () => {
