@@ -239,6 +239,19 @@ describe.each(BACKENDS)("Zaqar's WebSocket protocol [%s]", (_name, makeBackend) 
     });
   });
 
+  it('a client that stops reading its answers is dropped once they pile up', async () => {
+    const big = 'x'.repeat(200_000);
+    for (let i = 0; i < 10; i++) await act('message_post', { queue_name: 'heavy', messages: [{ body: big }] });
+    const tcp = (ws.socket as unknown as { _socket: import('node:net').Socket })._socket;
+    tcp.pause();
+    // each answer is about 2 MB; the server keeps at most 8 MB unread for a client
+    const frame = JSON.stringify({ action: 'message_list', headers, body: { queue_name: 'heavy', echo: true } });
+    for (let i = 0; i < 20; i++) ws.socket.send(frame);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    tcp.resume();
+    expect(await ws.closed).toBe(1006);
+  });
+
   it('a client that floods requests faster than they are answered is dropped', async () => {
     const frame = JSON.stringify({ action: 'queue_list', headers, body: {} });
     for (let i = 0; i < 5000; i++) ws.socket.send(frame);
