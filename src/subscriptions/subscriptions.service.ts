@@ -68,9 +68,17 @@ export class SubscriptionsService {
     else if (result.subscription.confirmed) {
       throw new Conflict(DUPLICATE, { Location: subscriptionsPath(queue) });
     }
-    // Zaqar asks again each time an unconfirmed subscriber is posted again.
-    await this.confirmations.send(ref, result.subscription.id, 'SubscriptionConfirmation', ttl);
-    return { id: result.subscription.id, secret: result.created ? secret : undefined } satisfies CreatedSubscription;
+    const { id } = result.subscription;
+    if (viaSocket) {
+      // The connection subscribes itself: there is nobody else's address to confirm.
+      if (result.created && this.settings.notification.requireConfirmation) {
+        await this.subscriptions.confirm(ref, id, true, Date.now());
+      }
+    } else {
+      // Zaqar asks again each time an unconfirmed subscriber is posted again.
+      await this.confirmations.send(ref, id, 'SubscriptionConfirmation', ttl);
+    }
+    return { id, secret: result.created ? secret : undefined } satisfies CreatedSubscription;
   }
 
   async list(ctx: RequestContext, queue: string, query: SubscriptionListQuery) {

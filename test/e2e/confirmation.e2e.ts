@@ -3,6 +3,9 @@ import { BACKENDS } from '../support/backends';
 import { serversOnFreshStore } from '../support/lifecycle';
 import { mailBody, mailHeader, smtpSink } from '../support/smtp-sink';
 import { ReceivedRequest, WebhookReceiver } from '../support/webhook-receiver';
+import { freePort } from '../support/server';
+import { until } from '../support/wait';
+import { ZaqarSocket } from '../support/zaqar-socket';
 import { ZaqarClient } from './client';
 
 const SECRET = 'confirmation-e2e-secret';
@@ -42,7 +45,11 @@ function expectExpiry(expires: string, ttlSeconds: number): void {
 }
 
 describe.each(BACKENDS)('subscription confirmation [%s]', (_name, makeBackend) => {
-  const running = serversOnFreshStore(makeBackend, 1, CONFIRMING);
+  const env: Record<string, string> = { ...CONFIRMING };
+  beforeAll(async () => {
+    env.WS_PORT = String(await freePort());
+  });
+  const running = serversOnFreshStore(makeBackend, 1, env);
   let receiver: WebhookReceiver;
 
   beforeAll(async () => {
@@ -200,6 +207,20 @@ describe.each(BACKENDS)('subscription confirmation [%s]', (_name, makeBackend) =
     } finally {
       receiver.answer = () => 200;
     }
+  });
+
+  it('a socket subscribing itself needs no confirmation: it is pushed messages at once', async () => {
+    const socket = await ZaqarSocket.open(Number(env.WS_PORT));
+    const api = new ZaqarClient(running.server.url);
+    const headers = { 'Client-ID': randomUUID(), 'X-Project-ID': api.project };
+    const created = await socket.call({ action: 'subscription_create', headers, body: { queue_name: 'live' } });
+    expect(created.headers.status).toBe(201);
+    const shown = await api.request('GET', `/v2/queues/live/subscriptions/${created.body.subscription_id}`);
+    expect(shown.body.confirmed).toBe(true);
+    await api.request('POST', '/v2/queues/live/messages', { json: { messages: [{ body: 'now' }] } });
+    await until(() => socket.pushes.length === 1);
+    expect(socket.pushes[0]).toMatchObject({ body: 'now', Message_Type: 'Notification' });
+    socket.close();
   });
 });
 
