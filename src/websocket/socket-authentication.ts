@@ -5,20 +5,28 @@ import { SETTINGS } from '../config/settings.module';
 import type { Identity } from '../identity/identity';
 import { KeystoneClient } from '../identity/keystone';
 import { verifySignature } from '../identity/signed-url/signed-url';
-import { readSignedUrlHeaders, signedUrlIdentity } from '../identity/signed-url/signed-url.headers';
+import { readSignedUrlHeaders, signedUrlCovers, signedUrlIdentity } from '../identity/signed-url/signed-url.headers';
+import { queuePath } from '../messages/message-view';
+import type { Body } from './actions/action-spec';
 import { trustedHeaders } from '../identity/strategies/noauth.strategy';
 import type { SocketSession } from './socket-session';
-import type { FrameHeaders } from './zaqar-frame';
+import type { FrameHeaders, ZaqarRequest } from './zaqar-frame';
 
-/** The method a signed URL must allow for each action Zaqar lets one reach over a socket (handler.py). */
-const SIGNED_METHODS: Record<string, string> = {
-  message_list: 'GET',
-  message_get: 'GET',
-  message_get_many: 'GET',
-  message_post: 'POST',
-  message_delete: 'DELETE',
-  message_delete_many: 'DELETE',
+/**
+ * The method a signed URL must allow for each action Zaqar lets one reach over a socket
+ * (handler.py), and the REST path the action stands for, which one of its signed paths must cover.
+ * Zaqar checks no path on sockets, so a URL signed for one queue would reach them all; not here.
+ */
+const SIGNED_ACTIONS: Record<string, [method: string, path: (body: Body) => string]> = {
+  message_list: ['GET', (body) => messagesPath(body)],
+  message_get: ['GET', (body) => `${messagesPath(body)}/${String(body.message_id)}`],
+  message_get_many: ['GET', (body) => messagesPath(body)],
+  message_post: ['POST', (body) => messagesPath(body)],
+  message_delete: ['DELETE', (body) => `${messagesPath(body)}/${String(body.message_id)}`],
+  message_delete_many: ['DELETE', (body) => messagesPath(body)],
 };
+
+const messagesPath = (body: Body) => `${queuePath(String(body.queue_name))}/messages`;
 
 /**
  * Who a socket frame acts as, as Zaqar's WebSocket transport decides it: with noauth, the frame's
@@ -32,14 +40,16 @@ export class SocketAuthentication {
     @Optional() private readonly keystone?: KeystoneClient,
   ) {}
 
-  identify(session: SocketSession, action: string, headers: FrameHeaders): Identity | undefined {
+  identify(session: SocketSession, { action, headers, body }: ZaqarRequest): Identity | undefined {
     if (this.settings.authStrategy === 'noauth') return trustedHeaders(lowerCased(headers));
     if (session.identity) return session.identity;
     const claim = readSignedUrlHeaders(textHeaders(headers));
     const key = this.settings.signedUrlSecretKey;
-    const method = SIGNED_METHODS[action];
-    if (!claim || !key || !method || !claim.methods.includes(method) || !verifySignature(key, claim)) return undefined;
-    return signedUrlIdentity(claim);
+    const signed = action !== null && Object.hasOwn(SIGNED_ACTIONS, action) ? SIGNED_ACTIONS[action] : undefined;
+    // The signature first: until it is checked, the signed paths are the caller's text (signedUrlCovers).
+    if (!claim || !key || !signed || !verifySignature(key, claim)) return undefined;
+    const [method, path] = signed;
+    return signedUrlCovers(claim, method, path(body)) ? signedUrlIdentity(claim) : undefined;
   }
 
   /**

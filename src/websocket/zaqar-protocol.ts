@@ -58,7 +58,7 @@ export class ZaqarProtocol {
     if (!wellFormed || !hasHeaders(request, REQUIRED_HEADERS) || !fitsSchema(spec, request.body)) {
       return response(request, 400, { error: 'Schema validation failed.' });
     }
-    const identity = this.authentication.identify(session, request.action!, request.headers);
+    const identity = this.authentication.identify(session, request);
     if (!identity) return response(request, 403, { error: 'Not authentified.' });
     try {
       const queue = request.body.queue_name as string | undefined;

@@ -149,7 +149,7 @@ describeWithKeystone("Zaqar's WebSocket protocol with AUTH_STRATEGY=keystone, ag
       expect([messages.status, messages.body.messages.map((m: any) => m.body)]).toEqual([200, ['over the socket']]);
     });
 
-    it('a signed URL lets an unauthenticated socket post and list messages of its queue, nothing else', async () => {
+    it('a signed URL lets an unauthenticated socket post and list messages of its queue, nothing else, no other queue', async () => {
       const alpha = new Caller(server.url, { 'X-Auth-Token': await keystone.token('alpha-member') });
       const queue = uniqueName('ks-signed');
       await alpha.createQueue(queue);
@@ -173,6 +173,9 @@ describeWithKeystone("Zaqar's WebSocket protocol with AUTH_STRATEGY=keystone, ag
       const overRest = await alpha.get(`/v2/queues/${queue}/messages?echo=true`);
       expect(overRest.body.messages.map((m: any) => m.body)).toEqual(['signed']);
 
+      // signed for this queue's messages only (Zaqar's socket transport checks no path)
+      const elsewhere = await act('message_post', { queue_name: uniqueName('ks-other'), messages: [{ body: 'x' }] });
+      expect([elsewhere.headers.status, elsewhere.body]).toEqual([403, NOT_AUTHENTIFIED]);
       const create = await act('queue_create', { queue_name: uniqueName('ks-signed') });
       expect([create.headers.status, create.body]).toEqual([403, NOT_AUTHENTIFIED]);
       // DELETE was not signed
