@@ -14,6 +14,7 @@ import { MessagePipelineModule } from './messages/pipeline/message-pipeline.modu
 import { PolicyGuard } from './policy/policy.guard';
 import { PolicyModule } from './policy/policy.module';
 import { QueuesModule } from './queues/queues.module';
+import { SocketioModule } from './socketio/socketio.module';
 import { StorageModule } from './storage/storage.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 import { VersionsModule } from './versions/versions.module';
@@ -38,6 +39,7 @@ export class AppModule {
         ClaimsModule,
         SubscriptionsModule,
         WebsocketModule,
+        SocketioModule.forRoot(settings),
       ],
       providers: [
         // in Zaqar's order: who is asking (401/404), request checks (400), then policy (403)

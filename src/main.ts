@@ -10,6 +10,7 @@ import { maxRequestBytes } from './config/limits';
 import { loadSettings, Settings } from './config/settings';
 import { missingV8Flags } from './process/v8-flags';
 import { superviseWorkers } from './process/worker-processes';
+import { ZaqarIoAdapter } from './socketio/zaqar-io.adapter';
 
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -31,6 +32,7 @@ export async function createApp(settings: Settings): Promise<NestFastifyApplicat
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) =>
     done(null, parseJsonBody(body as Buffer)),
   );
+  app.useWebSocketAdapter(new ZaqarIoAdapter(app, settings.limits));
   app.enableShutdownHooks();
   return app;
 }

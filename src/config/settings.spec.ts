@@ -89,6 +89,15 @@ describe('settings', () => {
     );
   });
 
+  it('serves the Socket.IO gateway unless SOCKETIO is off', () => {
+    expect(loadSettings({}).socketio).toBe(true);
+    expect(loadSettings({ SOCKETIO: 'off' }).socketio).toBe(false);
+    expect(loadSettings({ SOCKETIO: 'on' }).socketio).toBe(true);
+    expect(() => loadSettings({ SOCKETIO: 'later' })).toThrow(
+      new SettingsError('SOCKETIO must be a boolean, not "later"'),
+    );
+  });
+
   it('runs WORKERS server processes, 1 to 64', () => {
     expect(loadSettings({ WORKERS: '4' }).workers).toBe(4);
     expect(() => loadSettings({ WORKERS: '0' })).toThrow(new SettingsError('WORKERS must be 1..64, not 0'));

@@ -11,6 +11,8 @@ export interface Settings {
   port: number;
   /** Zaqar's WebSocket JSON protocol: its own address (null: not served). */
   websocket: { host: string; port: number } | null;
+  /** The same protocol as Socket.IO events on the REST port, at /socket.io/ (SOCKETIO=off: not served). */
+  socketio: boolean;
   /** Server processes sharing the port (see process/worker-processes). */
   workers: number;
   /** `sqlite:<path>` (embedded default) or `postgres://…`. */
@@ -51,6 +53,7 @@ export function loadSettings(env: Env = process.env): Settings {
     host,
     port,
     websocket: readWebsocket(env, conf, host),
+    socketio: toBool('SOCKETIO', env.SOCKETIO ?? 'on'),
     workers: readWorkers(env.WORKERS ?? '1'),
     storageUrl: env.STORAGE_URL ?? 'sqlite:data/zaqar.db',
     redisUrl: env.REDIS_URL || undefined,
