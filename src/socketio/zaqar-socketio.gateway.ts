@@ -1,15 +1,11 @@
 import { type OnGatewayConnection, WebSocketGateway } from '@nestjs/websockets';
 import type { Socket } from 'socket.io';
+import { MAX_IN_FLIGHT, MAX_UNREAD_BYTES } from '../websocket/connection-limits';
 import { SocketSession } from '../websocket/socket-session';
-import type { ZaqarResponse } from '../websocket/zaqar-frame';
+import { requestOf, type ZaqarResponse } from '../websocket/zaqar-frame';
 import { ZaqarProtocol } from '../websocket/zaqar-protocol';
-import { eventRequest } from './event-request';
 import { unsentBytes } from './unsent-bytes';
 
-/** Requests of one connection in progress at once; more, and it is disconnected (as over WebSocket). */
-const MAX_IN_FLIGHT = 256;
-/** Answers and pushes a client may leave unread before it is dropped: it sends faster than it reads. */
-const MAX_UNSENT_BYTES = 8 * 1024 * 1024;
 
 type Ack = (answer: ZaqarResponse) => void;
 
@@ -25,7 +21,7 @@ export class ZaqarSocketioGateway implements OnGatewayConnection {
     const unsent = unsentBytes(socket.conn);
     const send = (deliver: () => void) => {
       // Discarding the transport: a plain disconnect would wait for the unread packets to drain.
-      if (unsent() > MAX_UNSENT_BYTES) return socket.conn.close(true);
+      if (unsent() > MAX_UNREAD_BYTES) return socket.conn.close(true);
       deliver();
     };
     // Socket.IO has no close codes: a session Zaqar closes (its token expired) is simply disconnected.
@@ -40,7 +36,7 @@ export class ZaqarSocketioGateway implements OnGatewayConnection {
     socket.onAny(async (action: string, ...args: unknown[]) => {
       if (++inFlight > MAX_IN_FLIGHT) return socket.disconnect(true);
       const ack = typeof args.at(-1) === 'function' ? (args.pop() as Ack) : undefined;
-      const { request, wellFormed } = eventRequest(action, args[0]);
+      const { request, wellFormed } = requestOf(action, args[0]);
       const answer = await this.protocol.answer(session, request, wellFormed);
       inFlight--;
       // An event sent without an acknowledgement callback is answered with a `response` event.

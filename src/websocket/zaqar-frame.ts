@@ -47,16 +47,26 @@ export function parseFrame(data: Buffer, isBinary: boolean, maxBytes = Infinity)
   } catch (error) {
     return response(EMPTY, 400, { error: `Can't decode text (JSON) request. ${(error as Error).message}` });
   }
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+  if (!isObject(payload)) {
     return response(EMPTY, 400, { error: 'Unexpected body type. Expected dict or dict like.' });
   }
-  const frame = payload as Record<string, unknown>;
+  return requestOf(typeof payload.action === 'string' ? payload.action : null, payload);
+}
+
+/**
+ * The request an action's payload makes, from a frame or a Socket.IO event: headers and body taken
+ * when they are objects; well formed only if the payload is an object whose headers and body, when
+ * given, are objects.
+ */
+export function requestOf(action: string | null, payload: unknown): ParsedFrame {
+  const parts = isObject(payload) ? payload : {};
   const request = {
-    action: typeof frame.action === 'string' ? frame.action : null,
-    headers: isObject(frame.headers) ? frame.headers : {},
-    body: isObject(frame.body) ? frame.body : {},
+    action,
+    headers: isObject(parts.headers) ? parts.headers : {},
+    body: isObject(parts.body) ? parts.body : {},
   };
-  const wellFormed = [frame.headers, frame.body].every((part) => part === undefined || isObject(part));
+  const wellFormed =
+    isObject(payload) && [parts.headers, parts.body].every((part) => part === undefined || isObject(part));
   return { request, wellFormed };
 }
 

@@ -4,13 +4,10 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { maxRequestBytes } from '../config/limits';
 import type { Settings } from '../config/settings';
 import { SETTINGS } from '../config/settings.module';
+import { MAX_IN_FLIGHT, MAX_UNREAD_BYTES } from './connection-limits';
 import { SocketSession } from './socket-session';
 import { isResponse, parseFrame } from './zaqar-frame';
 import { ZaqarProtocol } from './zaqar-protocol';
-/** Answers a client may leave unread before it is dropped: it sends faster than it reads. */
-const MAX_UNREAD_BYTES = 8 * 1024 * 1024;
-/** Requests of one connection in progress at once; more, and the connection is closed. */
-const MAX_IN_FLIGHT = 256;
 
 /**
  * Zaqar's WebSocket transport on its own port: each text frame is one request of the JSON protocol,

@@ -1,17 +1,17 @@
-import { eventRequest } from './event-request';
+import { parseFrame, requestOf } from './zaqar-frame';
 
-describe('eventRequest', () => {
+describe('requestOf', () => {
   const headers = { 'Client-ID': 'c', 'X-Project-ID': 'p' };
 
   it('names the action after the event and takes headers and body from the payload', () => {
-    expect(eventRequest('queue_get', { headers, body: { queue_name: 'q' } })).toEqual({
+    expect(requestOf('queue_get', { headers, body: { queue_name: 'q' } })).toEqual({
       request: { action: 'queue_get', headers, body: { queue_name: 'q' } },
       wellFormed: true,
     });
   });
 
   it('accepts a payload without a body, as a WebSocket frame may omit it', () => {
-    expect(eventRequest('ping_node', { headers })).toEqual({
+    expect(requestOf('ping_node', { headers })).toEqual({
       request: { action: 'ping_node', headers, body: {} },
       wellFormed: true,
     });
@@ -20,7 +20,7 @@ describe('eventRequest', () => {
   it.each([['not an object'], [[1, 2]], [undefined], [{ headers: 'x' }], [{ headers, body: [1] }]])(
     'is not well formed for the payload %j, and echoes only its object parts',
     (payload) => {
-      const { request, wellFormed } = eventRequest('queue_list', payload);
+      const { request, wellFormed } = requestOf('queue_list', payload);
       expect(wellFormed).toBe(false);
       expect(request.action).toBe('queue_list');
       expect([request.headers, request.body].every((part) => typeof part === 'object' && !Array.isArray(part))).toBe(
@@ -28,4 +28,9 @@ describe('eventRequest', () => {
       );
     },
   );
+
+  it('parses a text frame into the same request', () => {
+    const frame = { action: 'queue_get', headers, body: { queue_name: 'q' } };
+    expect(parseFrame(Buffer.from(JSON.stringify(frame)), false)).toEqual(requestOf('queue_get', frame));
+  });
 });
