@@ -1,6 +1,6 @@
 /**
  * The load generator: N concurrent workers, each looping one operation over its own HTTP/1.1
- * connection for a fixed time, with an exact latency record.
+ * connection (or WebSocket, socket-connection.ts) for a fixed time, with an exact latency record.
  *
  * Why not autocannon: autocannon 8 writes the next request on a socket as soon as a response ends,
  * so against a server that answers `Connection: close` (the reference Zaqar does, on every request)
@@ -59,8 +59,19 @@ interface Pending {
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 const CRLF = Buffer.from('\r\n');
 
+/** What the load runner needs of a connection, whatever it speaks (HTTP/1.1, a WebSocket). */
+export interface LoadConnection {
+  /** When the request in flight was sent, or null. */
+  readonly startedAt: number | null;
+  /** Where each answered request's latency goes, when someone is counting (a measured run). */
+  requestLatency: LatencyRecord | null;
+  /** Fails the request in flight (the watchdog's timeout) and drops the connection. */
+  abort(reason: string): void;
+  close(): void;
+}
+
 /** One keep-alive HTTP/1.1 connection, reopened whenever the server closes it. */
-export class HttpConnection {
+export class HttpConnection implements LoadConnection {
   private socket: net.Socket | null = null;
   private pending: Pending | null = null;
   /** Where each answered request's latency goes, when someone is counting (a measured run). */
@@ -288,7 +299,7 @@ export interface OpOutcome {
 }
 
 /** One operation on the given connection; throws on transport failure (counted as an error). */
-export type Operation = (conn: HttpConnection) => Promise<OpOutcome>;
+export type Operation<C extends LoadConnection = HttpConnection> = (conn: C) => Promise<OpOutcome>;
 
 export interface LoadResult {
   elapsedMs: number;
@@ -308,9 +319,9 @@ export interface LoadResult {
   errorSamples: string[];
 }
 
-export interface LoadOptions {
-  host: string;
-  port: number;
+export interface LoadOptions<C extends LoadConnection> {
+  /** A new connection; it connects on its first request. */
+  connect: () => C;
   connections: number;
   durationMs: number;
   timeoutMs: number;
@@ -327,8 +338,12 @@ export class FailureLog {
 }
 
 /** Runs `op` in a loop on `connections` connections until the time is up. */
-export async function runLoad(options: LoadOptions, op: Operation, log = new FailureLog()): Promise<LoadResult> {
-  const conns = Array.from({ length: options.connections }, () => new HttpConnection(options.host, options.port));
+export async function runLoad<C extends LoadConnection>(
+  options: LoadOptions<C>,
+  op: Operation<C>,
+  log = new FailureLog(),
+): Promise<LoadResult> {
+  const conns = Array.from({ length: options.connections }, options.connect);
   const result: LoadResult = {
     elapsedMs: 0,
     ops: 0,
@@ -354,7 +369,7 @@ export async function runLoad(options: LoadOptions, op: Operation, log = new Fai
     }
   }, 250);
 
-  const worker = async (conn: HttpConnection): Promise<void> => {
+  const worker = async (conn: C): Promise<void> => {
     while (performance.now() < deadline && !options.stopWhen?.(result)) {
       const t0 = performance.now();
       try {

@@ -65,7 +65,7 @@ export function combineRuns(runs: ScenarioResult[]): ScenarioResult {
 export function progressLine(r: ScenarioResult, s: Scenario): string {
   const x = rates(r);
   const parts = [
-    r.scenario.padEnd(7),
+    r.scenario.padEnd(9),
     r.target.label.padEnd(14),
     `${num(x.ops).padStart(7)} ops/s`,
     `${num(x.requests).padStart(7)} req/s`,
@@ -181,11 +181,55 @@ export function markdown(report: Report): string {
     );
   }
 
+  out.push(...socketVersusRest(report));
+
   out.push('', 'What one operation is:', '');
   for (const s of report.scenarios) out.push(`- **${s.name}**: ${s.operation}`);
 
   if (report.pgbench) out.push('', ...pgbenchMarkdown(report));
   return out.join('\n');
+}
+
+/** For each target, the WebSocket scenarios next to their REST counterparts run alongside. */
+function socketVersusRest(report: Report): string[] {
+  const rows: string[][] = [];
+  for (const t of report.targets) {
+    for (const s of report.scenarios) {
+      const socket = s.restCounterpart && find(report, s.name, t);
+      const rest = s.restCounterpart && find(report, s.restCounterpart, t);
+      if (!socket || !rest) continue;
+      const [x, y] = [rates(socket), rates(rest)];
+      rows.push([
+        t.label,
+        s.restCounterpart!,
+        num(y.ops),
+        num(x.ops),
+        ratio(x.ops, y.ops),
+        `${ms(y.p50)} / ${ms(y.p99)}`,
+        `${ms(x.p50)} / ${ms(x.p99)}`,
+      ]);
+    }
+  }
+  if (rows.length === 0) return [];
+  const head = [
+    'target',
+    'scenario',
+    'REST ops/s',
+    'WebSocket ops/s',
+    'WS ÷ REST',
+    'REST p50 / p99 ms',
+    'WS p50 / p99 ms',
+  ];
+  return [
+    '',
+    '#### WebSocket ÷ REST (the same work, one request in flight per connection)',
+    '',
+    table(
+      head,
+      rows,
+      head.map((_, i) => i > 1),
+    ),
+  ];
 }
 
 function pgbenchMarkdown(report: Report): string[] {

@@ -7,6 +7,7 @@ import {
   FailureLog,
   HttpConnection,
   HttpResponse,
+  LoadConnection,
   LoadResult,
   Operation,
   OpOutcome,
@@ -24,6 +25,10 @@ export interface Target {
   port: number;
   /** Path prefix of the base URL, without a trailing slash ('' usually). */
   prefix: string;
+  /** Port of Zaqar's WebSocket protocol on the same host, for the ws-* and push scenarios. */
+  wsPort: number | null;
+  /** For push: another process of the same deployment (store and Redis) the messages are posted to. */
+  pushVia: Target | null;
 }
 
 export interface BenchSettings {
@@ -56,6 +61,10 @@ export interface Scenario {
   countsMessages: boolean;
   /** Run only when named in --scenarios. */
   onRequest?: boolean;
+  /** Speaks Zaqar's WebSocket protocol to the target (its wsPort). */
+  needsWebSocket?: boolean;
+  /** The REST scenario this one does over the WebSocket protocol, for the socket ÷ REST table. */
+  restCounterpart?: string;
   run(ctx: RunContext): Promise<ScenarioResult>;
 }
 
@@ -63,8 +72,9 @@ export interface Scenario {
 export class RunContext {
   readonly clientId = randomUUID();
   readonly headers: string;
+  /** The same headers for the WebSocket protocol's frames. */
+  readonly frameHeaders: Record<string, string>;
   readonly queuePath: string;
-  readonly log = new FailureLog();
   /** Errors and non-2xx seen outside the measured run (warm-up, probe). */
   unmeasuredFailures = 0;
 
@@ -74,6 +84,7 @@ export class RunContext {
     readonly project: string,
     readonly queue: string,
     readonly settings: BenchSettings,
+    readonly log = new FailureLog(),
   ) {
     this.headers = headerBlock(`${target.host}:${target.port}`, {
       'User-Agent': 'zaqar-ts-bench',
@@ -81,7 +92,13 @@ export class RunContext {
       'X-Project-ID': project,
       'Client-ID': this.clientId,
     });
+    this.frameHeaders = { 'Client-ID': this.clientId, 'X-Project-ID': project };
     this.queuePath = `${target.prefix}/v2/queues/${queue}`;
+  }
+
+  /** This run's project, queue and failure log on another target (push: the process posted to). */
+  on(target: Target): RunContext {
+    return new RunContext(this.scenario, target, this.project, this.queue, this.settings, this.log);
   }
 
   request(method: string, path: string, body?: string): Buffer {
@@ -112,16 +129,31 @@ export class RunContext {
     return res;
   }
 
+  readonly http = (): HttpConnection => new HttpConnection(this.target.host, this.target.port);
+
   load(op: Operation, durationMs: number, stopWhen?: (r: LoadResult) => boolean): Promise<LoadResult> {
-    const { host, port } = this.target;
+    return this.loadOver(this.http, op, durationMs, stopWhen);
+  }
+
+  /** The load on connections of another kind (WebSockets). */
+  loadOver<C extends LoadConnection>(
+    connect: () => C,
+    op: Operation<C>,
+    durationMs: number,
+    stopWhen?: (r: LoadResult) => boolean,
+  ): Promise<LoadResult> {
     const { connections, timeoutMs } = this.settings;
-    return runLoad({ host, port, connections, durationMs, timeoutMs, stopWhen }, op, this.log);
+    return runLoad({ connect, connections, durationMs, timeoutMs, stopWhen }, op, this.log);
   }
 
   /** Warm-up (both sides' JIT, caches, connection set-up), then the measured run. */
-  async measure(op: Operation): Promise<LoadResult> {
-    if (this.settings.warmupMs > 0) this.unmeasured(await this.load(op, this.settings.warmupMs));
-    return this.load(op, this.settings.durationMs);
+  measure(op: Operation): Promise<LoadResult> {
+    return this.measureOver(this.http, op);
+  }
+
+  async measureOver<C extends LoadConnection>(connect: () => C, op: Operation<C>): Promise<LoadResult> {
+    if (this.settings.warmupMs > 0) this.unmeasured(await this.loadOver(connect, op, this.settings.warmupMs));
+    return this.loadOver(connect, op, this.settings.durationMs);
   }
 
   /** Counts a warm-up's failures (reported as a problem) and clears the samples for the real run. */
@@ -174,15 +206,19 @@ export class RunContext {
   }
 }
 
-function snippet(body: Buffer | null): string {
+export function snippet(body: Buffer | string | null): string {
   const text = body ? body.toString().replace(/\s+/g, ' ') : '';
   return text.length > 200 ? `${text.slice(0, 200)}…` : text || '(no body)';
 }
 
-/** A message body like Zaqar's own samples. */
+/** A message like Zaqar's own samples. */
+export const SAMPLE_MESSAGE = {
+  ttl: 3600,
+  body: { event: 'BackupStarted', backup_id: 'c378813c-3f0b-11e2-ad92-7823d2b0f3ce' },
+};
+
 function messagesBody(count: number): string {
-  const one = '{"ttl":3600,"body":{"event":"BackupStarted","backup_id":"c378813c-3f0b-11e2-ad92-7823d2b0f3ce"}}';
-  return `{"messages":[${Array(count).fill(one).join(',')}]}`;
+  return JSON.stringify({ messages: Array(count).fill(SAMPLE_MESSAGE) });
 }
 
 /** A single-request operation: counts `messages` when the status is 2xx, notes the first failures. */
@@ -269,8 +305,24 @@ const queue: Scenario = {
   },
 };
 
+/** Every id claimed so far, and how many came twice (a claim that handed out a claimed message). */
+export class ClaimLedger {
+  private readonly seen = new Set<string>();
+  duplicates = 0;
+
+  add(ids: string[]): void {
+    for (const id of ids) {
+      if (this.seen.has(id)) this.duplicates++;
+      else this.seen.add(id);
+    }
+  }
+}
+
+/** Runs a worker cycle on all connections for `durationMs`, or until `stopWhen`. */
+export type WorkerLoad = (durationMs: number, stopWhen?: (r: LoadResult) => boolean) => Promise<LoadResult>;
+
 /** Claim 10, then delete exactly those with one bulk delete naming the claim. */
-function workerOperation(ctx: RunContext, seen: Set<string>, dup: { count: number }): Operation {
+function workerOperation(ctx: RunContext, ledger: ClaimLedger): Operation {
   const claim = ctx.request('POST', `${ctx.queuePath}/claims?limit=10`, '{"ttl":60,"grace":60}');
   return async (conn) => {
     const claimed = await conn.request(claim, true);
@@ -283,10 +335,7 @@ function workerOperation(ctx: RunContext, seen: Set<string>, dup: { count: numbe
     const ids = body.messages.map((m) => m.id);
     if (ids.length === 0) return { requests: 1, non2xx: 0, messages: 0, empty: true };
     const claimId = claimIdOf(claimed.location, body.messages[0]?.href);
-    for (const id of ids) {
-      if (seen.has(id)) dup.count++;
-      else seen.add(id);
-    }
+    ledger.add(ids);
     const del = ctx.request('DELETE', `${ctx.queuePath}/messages?ids=${ids.join(',')}&claim_ids=${claimId}`);
     const deleted = await conn.request(del);
     if (deleted.status !== 204) {
@@ -304,61 +353,73 @@ function claimIdOf(location: string | null, href: string | undefined): string {
   return id;
 }
 
-const worker: Scenario = {
-  name: 'worker',
-  operation: 'claim 10 (ttl 60, grace 60), then bulk DELETE ?ids=…&claim_ids=… (one cycle)',
-  countsMessages: true,
-  async run(ctx) {
-    const s = ctx.settings;
-    const seen = new Set<string>();
-    const dup = { count: 0 };
-    const op = workerOperation(ctx, seen, dup);
-    let posted = s.workerPrefill;
-    let consumed = 0;
-    await ctx.prefill(posted);
-    // A warm-up, then a one-second probe of the warm claim rate: the queue is then filled for the
-    // whole run, with room to spare, and no producer competes for the server while it is measured.
-    // A probe that runs dry measures too little, so the queue is refilled and the probe repeated.
-    const dry = (r: LoadResult) => r.empty > 0;
-    let rate = 0;
-    for (let attempt = 0; ; attempt++) {
-      const warm = await ctx.load(op, s.warmupMs, dry);
-      const probe = await ctx.load(op, 1000, dry);
-      ctx.unmeasured(warm);
-      ctx.unmeasured(probe);
-      consumed += warm.messages + probe.messages;
-      rate = probe.messages / (probe.elapsedMs / 1000);
-      if (probe.empty === 0 || s.workerPrefillFixed || attempt === 3) break;
-      const more = 4 * (warm.messages + probe.messages) + 2 * s.prefillBatch * s.connections;
-      await ctx.prefill(more);
-      posted += more;
+/**
+ * The worker scenario over any transport: `cycles` gives the load of claim-then-delete cycles that
+ * report each claimed id to the ledger.
+ */
+export function working(
+  scenario: Pick<Scenario, 'name' | 'operation' | 'onRequest' | 'needsWebSocket' | 'restCounterpart'>,
+  cycles: (ctx: RunContext, ledger: ClaimLedger) => WorkerLoad,
+): Scenario {
+  return { ...scenario, countsMessages: true, run: (ctx) => work(ctx, cycles) };
+}
+
+async function work(ctx: RunContext, cycles: (ctx: RunContext, ledger: ClaimLedger) => WorkerLoad) {
+  const s = ctx.settings;
+  const ledger = new ClaimLedger();
+  const load = cycles(ctx, ledger);
+  let posted = s.workerPrefill;
+  let consumed = 0;
+  await ctx.prefill(posted);
+  // A warm-up, then a one-second probe of the warm claim rate: the queue is then filled for the
+  // whole run, with room to spare, and no producer competes for the server while it is measured.
+  // A probe that runs dry measures too little, so the queue is refilled and the probe repeated.
+  const dry = (r: LoadResult) => r.empty > 0;
+  let rate = 0;
+  for (let attempt = 0; ; attempt++) {
+    const warm = await load(s.warmupMs, dry);
+    const probe = await load(1000, dry);
+    ctx.unmeasured(warm);
+    ctx.unmeasured(probe);
+    consumed += warm.messages + probe.messages;
+    rate = probe.messages / (probe.elapsedMs / 1000);
+    if (probe.empty === 0 || s.workerPrefillFixed || attempt === 3) break;
+    const more = 4 * (warm.messages + probe.messages) + 2 * s.prefillBatch * s.connections;
+    await ctx.prefill(more);
+    posted += more;
+  }
+  if (!s.workerPrefillFixed) {
+    // Three times what the probe's rate would consume: a probe that caught a slow second once
+    // measured half the run's rate, and with twice the queue ran dry before the end.
+    const want = Math.ceil(rate * (s.durationMs / 1000) * 3) + 2 * s.prefillBatch * s.connections;
+    const left = posted - consumed;
+    if (want > left) {
+      await ctx.prefill(want - left);
+      posted += want - left;
     }
-    if (!s.workerPrefillFixed) {
-      // Three times what the probe's rate would consume: a probe that caught a slow second once
-      // measured half the run's rate, and with twice the queue ran dry before the end.
-      const want = Math.ceil(rate * (s.durationMs / 1000) * 3) + 2 * s.prefillBatch * s.connections;
-      const left = posted - consumed;
-      if (want > left) {
-        await ctx.prefill(want - left);
-        posted += want - left;
-      }
-    }
-    const load = await ctx.load(op, s.durationMs);
-    const notes = [`${posted} messages posted before the run (probe: ${Math.round(rate)} messages/s)`];
-    const problems: string[] = [];
-    if (load.empty > 0)
-      problems.push(`the queue ran dry: ${load.empty} claims found nothing (raise BENCH_WORKER_PREFILL)`);
-    if (dup.count > 0) problems.push(`${dup.count} messages were claimed twice`);
-    const expected = posted - consumed - load.messages;
-    const after = await ctx.stats();
-    if (after.total !== expected || after.claimed !== 0) {
-      problems.push(
-        `after the run stats say total ${after.total} (claimed ${after.claimed}); expected ${expected} unclaimed`,
-      );
-    }
-    await ctx.deleteQueue();
-    return ctx.result(load, notes, problems);
+  }
+  const run = await load(s.durationMs);
+  const notes = [`${posted} messages posted before the run (probe: ${Math.round(rate)} messages/s)`];
+  const problems: string[] = [];
+  if (run.empty > 0) problems.push(`the queue ran dry: ${run.empty} claims found nothing (raise BENCH_WORKER_PREFILL)`);
+  if (ledger.duplicates > 0) problems.push(`${ledger.duplicates} messages were claimed twice`);
+  const expected = posted - consumed - run.messages;
+  const after = await ctx.stats();
+  if (after.total !== expected || after.claimed !== 0) {
+    problems.push(
+      `after the run stats say total ${after.total} (claimed ${after.claimed}); expected ${expected} unclaimed`,
+    );
+  }
+  await ctx.deleteQueue();
+  return ctx.result(run, notes, problems);
+}
+
+const worker = working(
+  { name: 'worker', operation: 'claim 10 (ttl 60, grace 60), then bulk DELETE ?ids=…&claim_ids=… (one cycle)' },
+  (ctx, ledger) => {
+    const op = workerOperation(ctx, ledger);
+    return (durationMs, stopWhen) => ctx.load(op, durationMs, stopWhen);
   },
-};
+);
 
 export const SCENARIOS: Scenario[] = [posting('post1', 1), posting('post10', 10), list, worker, stats, queue, fanout];
