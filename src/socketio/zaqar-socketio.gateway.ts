@@ -6,7 +6,6 @@ import { requestOf, type ZaqarResponse } from '../websocket/zaqar-frame';
 import { ZaqarProtocol } from '../websocket/zaqar-protocol';
 import { unsentBytes } from './unsent-bytes';
 
-
 type Ack = (answer: ZaqarResponse) => void;
 
 /**
