@@ -1,3 +1,4 @@
+import { NotFound } from '../../common/errors';
 import type { QueuesService } from '../../queues/queues.service';
 import { type ActionTable, asDocument, opt, picked, QUEUE, str } from './action-spec';
 
@@ -38,7 +39,16 @@ export function queueActions(queues: QueuesService): ActionTable {
     queue_get_stats: {
       policy: 'queues:stats',
       fields: QUEUE,
-      run: async (ctx, body) => [200, await queues.stats(ctx, str(body, 'queue_name'))],
+      async run(ctx, body) {
+        const name = str(body, 'queue_name');
+        const stats = await queues.stats(ctx, name);
+        // Zaqar's socket API answers 404, with the empty stats, for a queue never created (REST: 200).
+        const exists = await queues.existingMetadata(ctx, name).then(
+          () => true,
+          (error: unknown) => (error instanceof NotFound ? false : Promise.reject(error)),
+        );
+        return [exists ? 200 : 404, stats];
+      },
     },
     queue_purge: {
       policy: 'queues:purge',
