@@ -63,7 +63,7 @@ function bootstrap(): Promise<void> {
     console.warn(`started without ${missing.join(' ')}: expect longer pauses under load (README, "Memory")`);
   }
   if (settings.workers > 1 && cluster.isPrimary) {
-    superviseWorkers(settings.workers);
+    superviseWorkers(settings.workers, settings.port);
     return Promise.resolve();
   }
   return serve(settings);

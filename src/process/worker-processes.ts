@@ -15,7 +15,7 @@ import { relaySocketPushes } from '../notifications/socket-pushes';
  * instead of starting workers in a loop. SIGTERM or SIGINT to the primary stops the workers (each
  * closes its storage and drains) and then the primary.
  */
-export function superviseWorkers(count: number, log = (line: string) => console.error(line)): void {
+export function superviseWorkers(count: number, port: number, log = (line: string) => console.error(line)): void {
   const serving = new Map<Worker, boolean>();
   let stopping = false;
   let exitCode = 0;
@@ -33,8 +33,9 @@ export function superviseWorkers(count: number, log = (line: string) => console.
 
   // A worker's 'listening' can arrive after its 'exit' (killed just after it listened): a dead
   // worker must not come back into the map, or the primary would wait for it forever.
-  cluster.on('listening', (worker) => {
-    if (!serving.has(worker)) return;
+  // A worker listens on other ports too (Zaqar's WebSocket protocol); it serves once it listens on the API's.
+  cluster.on('listening', (worker, address) => {
+    if (!serving.has(worker) || (port !== 0 && address.port !== port)) return;
     serving.set(worker, true);
     log(`server worker ${worker.process.pid} listening`);
   });
