@@ -4,6 +4,7 @@ import { describeWithKeystone, KeystoneFixture, startKeystone } from '../support
 import { freePort, type StartedServer } from '../support/server';
 import { type Frame, ZaqarSocket } from '../support/zaqar-socket';
 import { driveWithZaqarclientWs } from '../support/zaqarclient-ws';
+import { ZaqarSocketio } from '../support/zaqar-socketio';
 import { Caller, startServerAnyAuth, uniqueName } from './auth-support';
 
 const NOT_AUTHENTIFIED = { error: 'Not authentified.' };
@@ -147,6 +148,24 @@ describeWithKeystone("Zaqar's WebSocket protocol with AUTH_STRATEGY=keystone, ag
       expect(await queueNames(beta)).not.toContain(queue);
       const messages = await alpha.get(`/v2/queues/${queue}/messages?echo=true`);
       expect([messages.status, messages.body.messages.map((m: any) => m.body)]).toEqual([200, ['over the socket']]);
+    });
+
+    it("Socket.IO authenticates the same way: refused before, the token's project after", async () => {
+      const sio = await ZaqarSocketio.open(server.port);
+      try {
+        const asBeta = headersFor(keystone.projects.beta);
+        expect((await sio.call('queue_list', asBeta)).body).toEqual(NOT_AUTHENTIFIED);
+        const token = await keystone.token('alpha-member');
+        const refused = await sio.call('authenticate', { ...asBeta, 'X-Auth-Token': 'not-a-token' });
+        expect(refused.headers.status).toBe(401);
+        const accepted = await sio.call('authenticate', { ...asBeta, 'X-Auth-Token': token });
+        expect([accepted.headers.status, accepted.body]).toEqual([200, { message: 'Authentified.' }]);
+        const queue = uniqueName('ks-sio');
+        expect((await sio.call('queue_create', asBeta, { queue_name: queue })).headers.status).toBe(201);
+        expect(await queueNames(new Caller(server.url, { 'X-Auth-Token': token }))).toContain(queue);
+      } finally {
+        sio.close();
+      }
     });
 
     it('a signed URL lets an unauthenticated socket post and list messages of its queue, nothing else, no other queue', async () => {
