@@ -124,14 +124,21 @@ export class MessagesService {
     };
   }
 
+  /** REST's GET by ids: a 404 when none of them is found. */
   async getByIds(ctx: RequestContext, queue: string, ids: string[]) {
-    this.checkPageLimit(ids.length);
-    const now = Date.now();
-    const found = await this.messages.getMany({ project: ctx.project, queue }, ids, now);
-    if (!found.length) {
+    const found = await this.findByIds(ctx, queue, ids);
+    if (!found.messages.length) {
       const listed = `[${ids.map((id) => `'${id}'`).join(', ')}]`;
       throw new NotFound(`No messages with IDs: ${listed} found in the queue ${queue} for project ${ctx.project}.`);
     }
+    return found;
+  }
+
+  /** The messages of `ids` that exist, none included (Zaqar's socket API answers that with 200). */
+  async findByIds(ctx: RequestContext, queue: string, ids: string[]) {
+    this.checkPageLimit(ids.length);
+    const now = Date.now();
+    const found = await this.messages.getMany({ project: ctx.project, queue }, ids, now);
     return { messages: found.map((m) => messageView(m, queue, now)) };
   }
 

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import Redis from 'ioredis';
 import type { Settings } from '../config/settings';
 import { SETTINGS } from '../config/settings.module';
+import { isJsonObject } from '../common/request-body';
 import { redisConnection } from '../jobs/redis-connection';
 
 /** The subscriber URI of a socket subscription: the connection's id under a scheme no client may register. */
@@ -24,7 +25,15 @@ interface Envelope {
 }
 
 const isEnvelope = (value: unknown): value is Envelope =>
-  typeof value === 'object' && value !== null && 'zaqarSocketPush' in value;
+  isJsonObject(value) && isJsonObject(value.zaqarSocketPush) && typeof value.zaqarSocketPush.connection === 'string';
+
+function parsedOrUndefined(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Hands a notification to the socket it is for, wherever it is connected: to a connection of this
@@ -52,7 +61,11 @@ export class SocketPushes implements OnApplicationBootstrap, OnModuleDestroy {
     if (url) {
       this.publisher = new Redis(redisConnection(url));
       this.listener = new Redis(redisConnection(url));
-      this.listener.on('message', (_channel, raw: string) => this.deliverHere(JSON.parse(raw) as Envelope));
+      this.listener.on('message', (_channel, raw: string) => {
+        // Anyone who can publish on the channel reaches this: a message that is not ours is dropped.
+        const message = parsedOrUndefined(raw);
+        if (isEnvelope(message)) this.deliverHere(message);
+      });
       await this.listener.subscribe(this.channel);
     } else if (cluster.isWorker) {
       process.on('message', this.fromPrimary);

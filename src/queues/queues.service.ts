@@ -65,6 +65,11 @@ export class QueuesService {
     return withReservedDefaults(metadata, this.limits);
   }
 
+  /** Whether the queue was created (and not deleted since). */
+  async exists(ctx: RequestContext, queue: string): Promise<boolean> {
+    return (await this.queues.getMetadata({ project: ctx.project, queue })) !== null;
+  }
+
   async update(ctx: RequestContext, queue: string, body: unknown, length: number | undefined): Promise<Metadata> {
     const invalidBody = (description: string) => new InvalidRequestBody(description);
     this.checkMetadataSize(length, invalidBody);

@@ -52,7 +52,7 @@ export class SubscriptionsService {
   async create(ctx: RequestContext, queue: string, body: unknown, length: number | undefined, socket?: string) {
     const document = this.readDocument(body, length);
     const viaSocket = socket !== undefined && !('subscriber' in document);
-    if (!viaSocket && !('subscriber' in document)) {
+    if (socket === undefined && !('subscriber' in document)) {
       throw new InvalidApiRequest('Missing parameter subscriber in body.');
     }
     const fields = viaSocket && !Object.keys(document).length ? {} : this.readFields(document);

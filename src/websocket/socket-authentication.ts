@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { header } from '../common/headers';
 import type { Settings } from '../config/settings';
@@ -40,10 +41,15 @@ export class SocketAuthentication {
     @Optional() private readonly keystone?: KeystoneClient,
   ) {}
 
-  identify(session: SocketSession, { action, headers, body }: ZaqarRequest): Identity | undefined {
-    if (this.settings.authStrategy === 'noauth') return trustedHeaders(lowerCased(headers));
+  /** `headers`: the frame's, as frameHeaders reads them. */
+  identify(
+    session: SocketSession,
+    { action, headers: raw, body }: ZaqarRequest,
+    headers: IncomingHttpHeaders,
+  ): Identity | undefined {
+    if (this.settings.authStrategy === 'noauth') return trustedHeaders(headers);
     if (session.identity) return session.identity;
-    const claim = readSignedUrlHeaders(textHeaders(headers));
+    const claim = readSignedUrlHeaders(textHeaders(raw));
     const key = this.settings.signedUrlSecretKey;
     const signed = action !== null && Object.hasOwn(SIGNED_ACTIONS, action) ? SIGNED_ACTIONS[action] : undefined;
     // The signature first: until it is checked, the signed paths are the caller's text (signedUrlCovers).
@@ -56,24 +62,15 @@ export class SocketAuthentication {
    * The `authenticate` action: from now on the connection acts as the token's user, until the
    * token expires. False when Keystone refuses the token; with noauth there is nothing to check.
    */
-  async authenticate(session: SocketSession, headers: FrameHeaders): Promise<boolean> {
+  async authenticate(session: SocketSession, headers: IncomingHttpHeaders): Promise<boolean> {
     if (!this.keystone) return true;
-    const token = header(lowerCased(headers), 'x-auth-token');
+    const token = header(headers, 'x-auth-token');
     const validated = token ? await this.keystone.validate(token) : null;
     if (!validated) return false;
     const { projectId, userId, roles, expiresAt } = validated;
     session.authenticate({ project: projectId ?? undefined, userId, roles, isAdmin: false, token }, expiresAt);
     return true;
   }
-}
-
-/** The frame's string headers under the lower-case names the shared checks read. */
-export function lowerCased(headers: FrameHeaders): Record<string, string> {
-  const lowered: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (typeof value === 'string') lowered[name.toLowerCase()] = value;
-  }
-  return lowered;
 }
 
 /** The headers whose values are text or lists of text: a signed URL's fields can be no other. */

@@ -1,3 +1,6 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { isJsonObject } from '../common/request-body';
+
 /**
  * Zaqar's WebSocket JSON protocol, framing only: a request is `{action, headers, body}`, and every
  * answer is `{request, body, headers: {status}}` with the request echoed (zaqar/common/api).
@@ -47,7 +50,7 @@ export function parseFrame(data: Buffer, isBinary: boolean, maxBytes = Infinity)
   } catch (error) {
     return response(EMPTY, 400, { error: `Can't decode text (JSON) request. ${(error as Error).message}` });
   }
-  if (!isObject(payload)) {
+  if (!isJsonObject(payload)) {
     return response(EMPTY, 400, { error: 'Unexpected body type. Expected dict or dict like.' });
   }
   return requestOf(typeof payload.action === 'string' ? payload.action : null, payload);
@@ -59,14 +62,14 @@ export function parseFrame(data: Buffer, isBinary: boolean, maxBytes = Infinity)
  * given, are objects.
  */
 export function requestOf(action: string | null, payload: unknown): ParsedFrame {
-  const parts = isObject(payload) ? payload : {};
+  const parts = isJsonObject(payload) ? payload : {};
   const request = {
     action,
-    headers: isObject(parts.headers) ? parts.headers : {},
-    body: isObject(parts.body) ? parts.body : {},
+    headers: isJsonObject(parts.headers) ? parts.headers : {},
+    body: isJsonObject(parts.body) ? parts.body : {},
   };
   const wellFormed =
-    isObject(payload) && [parts.headers, parts.body].every((part) => part === undefined || isObject(part));
+    isJsonObject(payload) && [parts.headers, parts.body].every((part) => part === undefined || isJsonObject(part));
   return { request, wellFormed };
 }
 
@@ -74,6 +77,11 @@ export function isResponse(parsed: ParsedFrame | ZaqarResponse): parsed is Zaqar
   return !('wellFormed' in parsed);
 }
 
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** A frame's text headers under the lower-case names the shared checks (REST's) read. */
+export function frameHeaders(headers: FrameHeaders): IncomingHttpHeaders {
+  const lowered: IncomingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value === 'string') lowered[name.toLowerCase()] = value;
+  }
+  return lowered;
 }

@@ -9,10 +9,10 @@ import { authorize } from '../policy/policy.guard';
 import { PolicyService } from '../policy/policy.service';
 import { SubscriptionsService } from '../subscriptions/subscriptions.service';
 import { fitsSchema } from './actions/action-spec';
-import { lowerCased, SocketAuthentication } from './socket-authentication';
+import { SocketAuthentication } from './socket-authentication';
 import type { SocketSession } from './socket-session';
 import { ZaqarActions } from './zaqar-actions';
-import { response, type ZaqarRequest, type ZaqarResponse } from './zaqar-frame';
+import { frameHeaders, response, type ZaqarRequest, type ZaqarResponse } from './zaqar-frame';
 
 /** Every action's schema asks for these headers (zaqar/api/v2/request.py). */
 const REQUIRED_HEADERS = ['Client-ID', 'X-Project-ID'];
@@ -58,11 +58,12 @@ export class ZaqarProtocol {
     if (!wellFormed || !hasHeaders(request, REQUIRED_HEADERS) || !fitsSchema(spec, request.body)) {
       return response(request, 400, { error: 'Schema validation failed.' });
     }
-    const identity = this.authentication.identify(session, request);
+    const headers = frameHeaders(request.headers);
+    const identity = this.authentication.identify(session, request, headers);
     if (!identity) return response(request, 403, { error: 'Not authentified.' });
     try {
       const queue = request.body.queue_name as string | undefined;
-      const ctx = requestScope(lowerCased(request.headers), identity, queue, this.settings.limits);
+      const ctx = requestScope(headers, identity, queue, this.settings.limits);
       if (spec.policy !== NO_POLICY) authorize(this.policy, spec.policy, ctx);
       const [status, body] = await spec.run(ctx, request.body, session);
       return response(request, status, body);
@@ -76,7 +77,7 @@ export class ZaqarProtocol {
       return response(request, 400, { error: 'Schema validation failed.' });
     }
     try {
-      const accepted = await this.authentication.authenticate(session, request.headers);
+      const accepted = await this.authentication.authenticate(session, frameHeaders(request.headers));
       if (!accepted) return response(request, 401, { error: 'Authentication failed.' });
       return response(request, 200, { message: 'Authentified.' });
     } catch (error) {

@@ -1,4 +1,4 @@
-import { InvalidRequestBody, NotFound } from '../../common/errors';
+import { InvalidRequestBody } from '../../common/errors';
 import type { MessageView } from '../../messages/message-view';
 import type { MessagesService } from '../../messages/messages.service';
 import { type ActionTable, asDocument, idOf, opt, QUEUE, str } from './action-spec';
@@ -61,11 +61,7 @@ export function messageActions(messages: MessagesService): ActionTable {
       fields: { ...QUEUE, message_ids: ['array', 'required'] },
       async run(ctx, body) {
         const ids = (body.message_ids as unknown[]).map(String);
-        // Zaqar's socket API answers 200 with what it found, none included (REST: 404 for none).
-        const found = await messages.getByIds(ctx, str(body, 'queue_name'), ids).catch((error: unknown) => {
-          if (error instanceof NotFound) return { messages: [] };
-          throw error;
-        });
+        const found = await messages.findByIds(ctx, str(body, 'queue_name'), ids);
         return [200, { messages: found.messages.map((m) => socketMessage(m)) }];
       },
     },

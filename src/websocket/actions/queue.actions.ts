@@ -1,4 +1,3 @@
-import { NotFound } from '../../common/errors';
 import type { QueuesService } from '../../queues/queues.service';
 import { type ActionTable, asDocument, opt, picked, QUEUE, str } from './action-spec';
 
@@ -41,12 +40,8 @@ export function queueActions(queues: QueuesService): ActionTable {
       fields: QUEUE,
       async run(ctx, body) {
         const name = str(body, 'queue_name');
-        const stats = await queues.stats(ctx, name);
+        const [stats, exists] = await Promise.all([queues.stats(ctx, name), queues.exists(ctx, name)]);
         // Zaqar's socket API answers 404, with the empty stats, for a queue never created (REST: 200).
-        const exists = await queues.existingMetadata(ctx, name).then(
-          () => true,
-          (error: unknown) => (error instanceof NotFound ? false : Promise.reject(error)),
-        );
         return [exists ? 200 : 404, stats];
       },
     },
