@@ -29,7 +29,7 @@ export class AppModule {
         SettingsModule.forRoot(settings),
         IdentityModule.forRoot(settings),
         PolicyModule,
-        StorageModule.forRoot(settings.storageUrl),
+        StorageModule.forRoot(settings.storageUrl, { pooling: settings.pooling }),
         JobsModule.forRoot(settings),
         MessagePipelineModule.forRoot(settings.messagePipeline),
         VersionsModule,

@@ -17,6 +17,8 @@ export interface Settings {
   workers: number;
   /** `sqlite:<path>` (embedded default) or `postgres://…`. */
   storageUrl: string;
+  /** Pools and flavors: STORAGE_URL becomes the management store and queues live on pools ([DEFAULT] pooling). */
+  pooling: boolean;
   /** BullMQ on this Redis when set; jobs run in process otherwise. */
   redisUrl?: string;
   /** Where in Redis the job queues live (BullMQ's prefix): servers sharing a prefix share their jobs. */
@@ -56,6 +58,7 @@ export function loadSettings(env: Env = process.env): Settings {
     socketio: toBool('SOCKETIO', env.SOCKETIO ?? 'on'),
     workers: readWorkers(env.WORKERS ?? '1'),
     storageUrl: env.STORAGE_URL ?? 'sqlite:data/zaqar.db',
+    pooling: toBool('POOLING', env.POOLING ?? conf.DEFAULT?.pooling ?? 'off'),
     redisUrl: env.REDIS_URL || undefined,
     redisPrefix: env.REDIS_PREFIX || 'bull',
     sweepIntervalMs: toInt('SWEEP_INTERVAL_MS', env.SWEEP_INTERVAL_MS ?? '30000'),

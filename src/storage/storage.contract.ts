@@ -1,3 +1,5 @@
+import type { PoolRegistry } from './pool-registry.contract';
+
 /**
  * The storage contract: what the services need from a back end, and nothing about HTTP.
  *
@@ -260,6 +262,8 @@ export interface StorageDriver {
   readonly claims: ClaimStore;
   readonly subscriptions: SubscriptionStore;
   readonly deliveries: DeliveryStore;
+  /** Pools, flavors and the catalog, when this store is the management store of pooling. */
+  readonly registry: PoolRegistry;
   /** Removes expired messages, claims and subscriptions for good (they are already invisible to queries). */
   sweep(now: number): Promise<SweepResult>;
   /** True when the back end answers. */

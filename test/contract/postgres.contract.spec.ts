@@ -13,6 +13,7 @@ import {
 } from '../../src/storage/postgres/postgres.schema';
 import type { QueueRef, StorageDriver } from '../../src/storage/storage.contract';
 import { PG_ADMIN_URL, postgresBackend, type TestBackend } from '../support/backends';
+import { describePoolRegistryContract } from './pool-registry-contract';
 import { describeStorageContract } from './storage-contract';
 
 /**
@@ -46,6 +47,7 @@ if (process.env.CI !== 'true' && !postgresAnswers()) {
   };
 
   describeStorageContract('postgres', () => openPostgresDriver(url()));
+  describePoolRegistryContract('postgres', () => openPostgresDriver(url()));
 
   describe('postgres provider', () => {
     const now = Date.now();

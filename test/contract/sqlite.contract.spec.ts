@@ -12,6 +12,7 @@ import {
 } from '../../src/storage/sqlite/sqlite-thread.driver';
 import { WRITER_AUTOCHECKPOINT_PAGES } from '../../src/storage/sqlite/wal-checkpointer';
 import type { ClaimOptions, QueueRef, StorageDriver } from '../../src/storage/storage.contract';
+import { describePoolRegistryContract } from './pool-registry-contract';
 import { describeStorageContract } from './storage-contract';
 
 const dir = mkdtempSync(join(tmpdir(), 'zaqar-sqlite-contract-'));
@@ -23,6 +24,8 @@ describeStorageContract('sqlite', () => openSqliteDriver(`sqlite:${join(dir, 'da
 describeStorageContract('sqlite on its own thread', () =>
   openSqliteThreadDriver(`sqlite:${join(dir, 'thread', 'zaqar.db')}`),
 );
+// Two server processes on one file: the two drivers are two threads on it.
+describePoolRegistryContract('sqlite', () => openSqliteThreadDriver(`sqlite:${join(dir, 'registry', 'zaqar.db')}`));
 
 describe('sqlite provider', () => {
   const now = Date.now();

@@ -1,11 +1,11 @@
-import { BACKENDS } from '../support/backends';
+import { BACKENDS_AND_POOLING } from '../support/pooled-backend';
 import { lastSegment, ZaqarClient } from './client';
 import { serversOnFreshStore } from '../support/lifecycle';
 
 const MESSAGES = 2000;
 const CLAIMERS = 8;
 
-describe.each(BACKENDS)(
+describe.each(BACKENDS_AND_POOLING)(
   `claims raced by ${CLAIMERS} workers across two server processes on %s`,
   (_name, makeBackend) => {
     const { servers } = serversOnFreshStore(makeBackend, 2);

@@ -1,12 +1,12 @@
-import { BACKENDS } from '../support/backends';
+import { BACKENDS_AND_POOLING } from '../support/pooled-backend';
 import { serversOnFreshStore } from '../support/lifecycle';
 import { ZaqarClient } from './client';
 
 /**
  * Where a suite sends its requests.
  *
- * By default every suite runs once per storage back end, each against a fresh store and a server
- * process of our own. With ZAQAR_E2E_URL set (e.g. http://127.0.0.1:8889, the reference Zaqar), the
+ * By default every suite runs once per storage back end, and once more with pooling on (queues
+ * spread over two pools), each against a fresh store and a server process of our own. With ZAQAR_E2E_URL set (e.g. http://127.0.0.1:8889, the reference Zaqar), the
  * suite runs once against that URL instead and starts nothing; that URL is then taken to be the
  * reference unless ZAQAR_E2E_REFERENCE=0.
  */
@@ -40,7 +40,7 @@ export function describeTargets(title: string, suite: (target: E2ETarget) => voi
     return;
   }
 
-  describe.each(BACKENDS)(`${title} [%s]`, (_name, makeBackend) => {
+  describe.each(BACKENDS_AND_POOLING)(`${title} [%s]`, (_name, makeBackend) => {
     const running = serversOnFreshStore(makeBackend);
     const target: E2ETarget = {
       get url(): string {

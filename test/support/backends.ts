@@ -6,8 +6,10 @@ import { Client } from 'pg';
 
 /** A fresh, empty store for one test file; `drop` removes it. */
 export interface TestBackend {
-  name: 'sqlite' | 'postgres';
+  name: 'sqlite' | 'postgres' | 'pooled';
   url: string;
+  /** What a server on this store needs in its environment beyond STORAGE_URL. */
+  env?: Record<string, string>;
   drop(): Promise<void>;
 }
 

@@ -22,7 +22,8 @@ export function serversOnFreshStore(
 
   beforeAll(async () => {
     backend = await makeBackend();
-    for (let i = 0; i < count; i++) servers.push(await startServer({ storageUrl: backend.url, env }));
+    for (let i = 0; i < count; i++)
+      servers.push(await startServer({ storageUrl: backend.url, env: { ...backend.env, ...env } }));
   });
 
   afterAll(async () => {

@@ -6,6 +6,7 @@ import { PgClaimStore } from './pg-claim.store';
 import { PgDeliveryStore } from './pg-delivery.store';
 import { PgMaintenance } from './pg-maintenance';
 import { PgMessageStore } from './pg-message.store';
+import { PgPoolRegistry } from './pg-pool-registry';
 import { QueueHeads } from './pg-queue-heads';
 import { PgQueueStore } from './pg-queue.store';
 import { PgSubscriptionStore } from './pg-subscription.store';
@@ -51,6 +52,7 @@ class PgStorageDriver implements StorageDriver {
   readonly claims: PgClaimStore;
   readonly subscriptions: PgSubscriptionStore;
   readonly deliveries: PgDeliveryStore;
+  readonly registry: PgPoolRegistry;
   readonly maintenance: PgMaintenance;
   private closing: Promise<void> | null = null;
 
@@ -65,6 +67,7 @@ class PgStorageDriver implements StorageDriver {
     this.claims = new PgClaimStore(pool, heads);
     this.subscriptions = new PgSubscriptionStore(pool);
     this.deliveries = new PgDeliveryStore(pool);
+    this.registry = new PgPoolRegistry(pool);
   }
 
   async sweep(now: number): Promise<SweepResult> {

@@ -11,6 +11,7 @@ import { KeepTableTails1766000000000 } from './migrations/1766000000000-KeepTabl
 import { Subscriptions1767000000000 } from './migrations/1767000000000-Subscriptions';
 import { Deliveries1768000000000 } from './migrations/1768000000000-Deliveries';
 import { DeliveryKind1769000000000 } from './migrations/1769000000000-DeliveryKind';
+import { PoolRegistry1770000000000 } from './migrations/1770000000000-PoolRegistry';
 
 /** The one list of entities and migrations, shared by the driver and the TypeORM CLI (ormconfig.ts). */
 export const postgresEntities = [QueueEntity, MessageEntity, ClaimEntity, SubscriptionEntity];
@@ -23,6 +24,7 @@ export const postgresMigrations = [
   Subscriptions1767000000000,
   Deliveries1768000000000,
   DeliveryKind1769000000000,
+  PoolRegistry1770000000000,
 ];
 
 /** Connections per driver; the hot paths and TypeORM share this one pool. */

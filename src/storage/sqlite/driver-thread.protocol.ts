@@ -1,3 +1,4 @@
+import type { PoolRegistry } from '../pool-registry.contract';
 import type { ClaimStore, DeliveryStore, MessageStore, QueueStore, SubscriptionStore } from '../storage.contract';
 
 /**
@@ -31,12 +32,31 @@ export const FORWARDED = {
     redrive: true,
     failedCount: true,
   },
+  registry: {
+    listPools: true,
+    allPools: true,
+    getPool: true,
+    putPool: true,
+    updatePool: true,
+    deletePool: true,
+    setFlavorPools: true,
+    listFlavors: true,
+    flavorExists: true,
+    putFlavor: true,
+    deleteFlavor: true,
+    lookup: true,
+    place: true,
+    relocate: true,
+    queuesOf: true,
+    version: true,
+  },
 } satisfies {
   queues: Record<keyof QueueStore, true>;
   messages: Record<keyof MessageStore, true>;
   claims: Record<keyof ClaimStore, true>;
   subscriptions: Record<keyof SubscriptionStore, true>;
   deliveries: Record<keyof DeliveryStore, true>;
+  registry: Record<keyof PoolRegistry, true>;
 };
 
 export type Store = keyof typeof FORWARDED;

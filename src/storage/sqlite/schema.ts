@@ -136,6 +136,34 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE deliveries ADD COLUMN kind TEXT NOT NULL DEFAULT 'notification';
   ALTER TABLE failed_deliveries ADD COLUMN kind TEXT NOT NULL DEFAULT 'notification';
   `,
+  // 6: pooling's registry (see pool-registry.contract.ts), used when this file is the management
+  // store. registry_version changes with every write but a new catalog entry.
+  `
+  CREATE TABLE pools (
+    name    TEXT    PRIMARY KEY,
+    uri     TEXT    NOT NULL UNIQUE,
+    weight  INTEGER NOT NULL,
+    flavor  TEXT,
+    options TEXT    NOT NULL          -- JSON object
+  ) WITHOUT ROWID;
+  CREATE TABLE flavors (
+    project TEXT NOT NULL,
+    name    TEXT NOT NULL,
+    PRIMARY KEY (project, name)
+  ) WITHOUT ROWID;
+  CREATE TABLE catalog (
+    project TEXT NOT NULL,
+    queue   TEXT NOT NULL,
+    pool    TEXT NOT NULL,            -- '' is the management store itself
+    PRIMARY KEY (project, queue)
+  ) WITHOUT ROWID;
+  CREATE INDEX catalog_pool ON catalog (pool, project, queue);
+  CREATE TABLE registry_version (
+    one   INTEGER PRIMARY KEY CHECK (one = 1),
+    value INTEGER NOT NULL
+  );
+  INSERT INTO registry_version (one, value) VALUES (1, 0);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

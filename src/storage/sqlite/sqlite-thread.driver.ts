@@ -58,6 +58,7 @@ export class SqliteThreadDriver implements StorageDriver {
   readonly claims = this.forwarder('claims') as unknown as StorageDriver['claims'];
   readonly subscriptions = this.forwarder('subscriptions') as unknown as StorageDriver['subscriptions'];
   readonly deliveries = this.forwarder('deliveries') as unknown as StorageDriver['deliveries'];
+  readonly registry = this.forwarder('registry') as unknown as StorageDriver['registry'];
   private readonly pending = new PendingCalls<PendingCall>();
   /** Why calls are refused: set by close, or by the thread's unexpected end. */
   private stopped: Error | null = null;

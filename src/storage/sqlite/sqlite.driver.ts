@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import type { PoolRegistry } from '../pool-registry.contract';
 import type {
   ClaimStore,
   DeliveryStore,
@@ -19,6 +20,7 @@ import { SqliteClaimStore } from './sqlite-claim.store';
 import { prepareDeliveryOutbox, SqliteDeliveryStore } from './sqlite-delivery.store';
 import { sqliteErrorCode } from './sqlite-error-code';
 import { SqliteMessageStore } from './sqlite-message.store';
+import { SqlitePoolRegistry } from './sqlite-pool-registry';
 import { SqliteQueueStore } from './sqlite-queue.store';
 import { SqliteSubscriptionStore } from './sqlite-subscription.store';
 import { parseSqliteUrl } from './sqlite-url';
@@ -89,6 +91,7 @@ class SqliteDriver implements StorageDriver {
   readonly claims: ClaimStore;
   readonly subscriptions: SubscriptionStore;
   readonly deliveries: DeliveryStore;
+  readonly registry: PoolRegistry;
   private readonly writes: GroupCommit;
   private readonly counters: QueueCounters;
   private readonly queuesFrom: Database.Statement;
@@ -124,6 +127,7 @@ class SqliteDriver implements StorageDriver {
     this.claims = new SqliteClaimStore(db, this.writes, this.counters);
     this.subscriptions = new SqliteSubscriptionStore(db, this.writes);
     this.deliveries = new SqliteDeliveryStore(db, this.writes);
+    this.registry = new SqlitePoolRegistry(db, this.writes);
     this.queuesFrom = db.prepare(
       `SELECT project, name FROM queues WHERE (project, name) >= (?, ?) ORDER BY project, name LIMIT ${boundLimit()}`,
     );
