@@ -405,11 +405,14 @@ export async function runLoad<C extends LoadConnection>(
 export async function forEachConcurrent<T>(
   items: T[],
   concurrency: number,
-  task: (item: T, worker: number) => Promise<void>,
+  task: (item: T, worker: number, index: number) => Promise<void>,
 ): Promise<void> {
   let next = 0;
   const lanes = Array.from({ length: Math.min(concurrency, items.length) }, async (_, lane) => {
-    while (next < items.length) await task(items[next++], lane);
+    while (next < items.length) {
+      const index = next++;
+      await task(items[index], lane, index);
+    }
   });
   await Promise.all(lanes);
 }

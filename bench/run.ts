@@ -267,7 +267,8 @@ async function main(): Promise<void> {
       for (const scenario of group) {
         for (const [i, target] of targets.entries()) {
           const project = `bench-${runId}-${scenario.name}-${i}-${round}`;
-          const ctx = new RunContext(scenario.name, target, project, `bench_${scenario.name}`, settings);
+          const queue = `bench_${scenario.name}`;
+          const ctx = new RunContext(scenario.name, target, project, queue, settings, undefined, scenario.queues);
           const result = await runOne(scenario, ctx);
           runs.get(scenario)!.get(target)!.push(result);
           log(progressLine(result, scenario));

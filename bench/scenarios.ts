@@ -65,6 +65,8 @@ export interface Scenario {
   needsWebSocket?: boolean;
   /** The REST scenario this one does over the WebSocket protocol, for the socket ÷ REST table. */
   restCounterpart?: string;
+  /** Queues the run spreads its connections over (1). */
+  queues?: number;
   run(ctx: RunContext): Promise<ScenarioResult>;
 }
 
@@ -74,7 +76,10 @@ export class RunContext {
   readonly headers: string;
   /** The same headers for the WebSocket protocol's frames. */
   readonly frameHeaders: Record<string, string>;
+  /** The first of queuePaths: what a run on one queue uses. */
   readonly queuePath: string;
+  /** The run's queues: `queue`, or `queue_0` … when the run spreads over several. */
+  readonly queuePaths: string[];
   /** Errors and non-2xx seen outside the measured run (warm-up, probe). */
   unmeasuredFailures = 0;
 
@@ -85,6 +90,7 @@ export class RunContext {
     readonly queue: string,
     readonly settings: BenchSettings,
     readonly log = new FailureLog(),
+    readonly queueCount = 1,
   ) {
     this.headers = headerBlock(`${target.host}:${target.port}`, {
       'User-Agent': 'zaqar-ts-bench',
@@ -93,12 +99,14 @@ export class RunContext {
       'Client-ID': this.clientId,
     });
     this.frameHeaders = { 'Client-ID': this.clientId, 'X-Project-ID': project };
-    this.queuePath = `${target.prefix}/v2/queues/${queue}`;
+    const base = `${target.prefix}/v2/queues/${queue}`;
+    this.queuePaths = queueCount === 1 ? [base] : Array.from({ length: queueCount }, (_, i) => `${base}_${i}`);
+    this.queuePath = this.queuePaths[0];
   }
 
   /** This run's project, queue and failure log on another target (push: the process posted to). */
   on(target: Target): RunContext {
-    return new RunContext(this.scenario, target, this.project, this.queue, this.settings, this.log);
+    return new RunContext(this.scenario, target, this.project, this.queue, this.settings, this.log, this.queueCount);
   }
 
   request(method: string, path: string, body?: string): Buffer {
@@ -162,7 +170,22 @@ export class RunContext {
     if (load.errors + load.non2xx === 0) this.log.samples.length = 0;
   }
 
-  /** Posts `count` messages, `prefillBatch` per request, on all connections at once. */
+  /**
+   * One operation per queue, built by `build`: each connection keeps to one queue, the
+   * connections taking the queues in turn.
+   */
+  perQueue<C extends LoadConnection>(build: (queuePath: string) => Operation<C>): Operation<C> {
+    const ops = this.queuePaths.map(build);
+    const lanes = new WeakMap<C, Operation<C>>();
+    let next = 0;
+    return (conn) => {
+      let op = lanes.get(conn);
+      if (!op) lanes.set(conn, (op = ops[next++ % ops.length]));
+      return op(conn);
+    };
+  }
+
+  /** Posts `count` messages, `prefillBatch` per request, on all connections at once, over the run's queues. */
   async prefill(count: number): Promise<void> {
     const batch = this.settings.prefillBatch;
     const sizes: number[] = [];
@@ -172,29 +195,37 @@ export class RunContext {
       () => new HttpConnection(this.target.host, this.target.port),
     );
     try {
-      await forEachConcurrent(sizes, conns.length, async (size, lane) => {
-        await this.expect([201], 'POST', `${this.queuePath}/messages`, messagesBody(size), conns[lane]);
+      await forEachConcurrent(sizes, conns.length, async (size, lane, index) => {
+        const path = `${this.queuePaths[index % this.queuePaths.length]}/messages`;
+        await this.expect([201], 'POST', path, messagesBody(size), conns[lane]);
       });
     } finally {
       for (const conn of conns) conn.close();
     }
   }
 
+  /** The stats of the run's queues, summed. */
   async stats(): Promise<{ claimed: number; free: number; total: number }> {
-    const res = await this.expect([200], 'GET', `${this.queuePath}/stats`);
-    return (JSON.parse(res.body!.toString()) as { messages: { claimed: number; free: number; total: number } })
-      .messages;
+    const sum = { claimed: 0, free: 0, total: 0 };
+    for (const path of this.queuePaths) {
+      const res = await this.expect([200], 'GET', `${path}/stats`);
+      const { messages } = JSON.parse(res.body!.toString()) as { messages: typeof sum };
+      for (const key of ['claimed', 'free', 'total'] as const) sum[key] += messages[key];
+    }
+    return sum;
   }
 
-  /** Deletes the run's queue; the reference answers 503 ("try again in a few seconds") while busy. */
+  /** Deletes the run's queues; the reference answers 503 ("try again in a few seconds") while busy. */
   async deleteQueue(): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      const res = await this.call('DELETE', this.queuePath);
-      if (res.status === 204) return;
-      if (res.status !== 503 || attempt === 10) {
-        throw new Error(`${this.target.label}: DELETE ${this.queuePath} answered ${res.status}: ${snippet(res.body)}`);
+    for (const path of this.queuePaths) {
+      for (let attempt = 1; ; attempt++) {
+        const res = await this.call('DELETE', path);
+        if (res.status === 204) break;
+        if (res.status !== 503 || attempt === 10) {
+          throw new Error(`${this.target.label}: DELETE ${path} answered ${res.status}: ${snippet(res.body)}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 1000));
       }
-      await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   }
 
@@ -232,13 +263,17 @@ function single(ctx: RunContext, bytes: Buffer, messages: number): Operation {
   };
 }
 
-function posting(name: string, perRequest: number): Scenario {
+function posting(name: string, perRequest: number, queues = 1): Scenario {
+  const where = queues === 1 ? '' : ` spread over ${queues} queues`;
   return {
     name,
-    operation: `POST /v2/queues/{q}/messages with ${perRequest} message${perRequest > 1 ? 's' : ''}`,
+    operation: `POST /v2/queues/{q}/messages with ${perRequest} message${perRequest > 1 ? 's' : ''}${where}`,
     countsMessages: true,
+    queues,
+    onRequest: queues > 1,
     async run(ctx) {
-      const op = single(ctx, ctx.request('POST', `${ctx.queuePath}/messages`, messagesBody(perRequest)), perRequest);
+      const body = messagesBody(perRequest);
+      const op = ctx.perQueue((path) => single(ctx, ctx.request('POST', `${path}/messages`, body), perRequest));
       const load = await ctx.measure(op);
       await ctx.deleteQueue();
       return ctx.result(load);
@@ -321,9 +356,13 @@ export class ClaimLedger {
 /** Runs a worker cycle on all connections for `durationMs`, or until `stopWhen`. */
 export type WorkerLoad = (durationMs: number, stopWhen?: (r: LoadResult) => boolean) => Promise<LoadResult>;
 
-/** Claim 10, then delete exactly those with one bulk delete naming the claim. */
+/** Claim 10, then delete exactly those with one bulk delete naming the claim: on each of the run's queues. */
 function workerOperation(ctx: RunContext, ledger: ClaimLedger): Operation {
-  const claim = ctx.request('POST', `${ctx.queuePath}/claims?limit=10`, '{"ttl":60,"grace":60}');
+  return ctx.perQueue((path) => workerCycle(ctx, path, ledger));
+}
+
+function workerCycle(ctx: RunContext, queuePath: string, ledger: ClaimLedger): Operation {
+  const claim = ctx.request('POST', `${queuePath}/claims?limit=10`, '{"ttl":60,"grace":60}');
   return async (conn) => {
     const claimed = await conn.request(claim, true);
     if (claimed.status === 204) return { requests: 1, non2xx: 0, messages: 0, empty: true };
@@ -336,7 +375,7 @@ function workerOperation(ctx: RunContext, ledger: ClaimLedger): Operation {
     if (ids.length === 0) return { requests: 1, non2xx: 0, messages: 0, empty: true };
     const claimId = claimIdOf(claimed.location, body.messages[0]?.href);
     ledger.add(ids);
-    const del = ctx.request('DELETE', `${ctx.queuePath}/messages?ids=${ids.join(',')}&claim_ids=${claimId}`);
+    const del = ctx.request('DELETE', `${queuePath}/messages?ids=${ids.join(',')}&claim_ids=${claimId}`);
     const deleted = await conn.request(del);
     if (deleted.status !== 204) {
       ctx.log.note(`bulk delete answered ${deleted.status}`);
@@ -358,7 +397,7 @@ function claimIdOf(location: string | null, href: string | undefined): string {
  * report each claimed id to the ledger.
  */
 export function working(
-  scenario: Pick<Scenario, 'name' | 'operation' | 'onRequest' | 'needsWebSocket' | 'restCounterpart'>,
+  scenario: Pick<Scenario, 'name' | 'operation' | 'onRequest' | 'needsWebSocket' | 'restCounterpart' | 'queues'>,
   cycles: (ctx: RunContext, ledger: ClaimLedger) => WorkerLoad,
 ): Scenario {
   return { ...scenario, countsMessages: true, run: (ctx) => work(ctx, cycles) };
@@ -422,4 +461,23 @@ const worker = working(
   },
 );
 
-export const SCENARIOS: Scenario[] = [posting('post1', 1), posting('post10', 10), list, worker, stats, queue, fanout];
+/** The worker cycle spread over 4 queues: with pooling on, the queues land on different pools (bench/pooling.sh). */
+const worker4 = working(
+  { name: 'worker-4q', operation: 'the worker cycle spread over 4 queues', onRequest: true, queues: 4 },
+  (ctx, ledger) => {
+    const op = workerOperation(ctx, ledger);
+    return (durationMs, stopWhen) => ctx.load(op, durationMs, stopWhen);
+  },
+);
+
+export const SCENARIOS: Scenario[] = [
+  posting('post1', 1),
+  posting('post10', 10),
+  list,
+  worker,
+  stats,
+  queue,
+  fanout,
+  posting('post1-4q', 1, 4),
+  worker4,
+];

@@ -86,6 +86,13 @@ export class Catalog {
     );
   }
 
+  /** The drivers that may hold the project's queues: its pools' and the management store's. */
+  async driversOf(project: string): Promise<StorageDriver[]> {
+    const pools = await this.registry.poolsOf(project);
+    const drivers = await Promise.all(pools.map((pool) => this.driverOf(pool)));
+    return [...new Set([this.drivers.management, ...drivers])];
+  }
+
   async poolOf(ref: QueueRef): Promise<string> {
     const key = keyOf(ref);
     const cached = this.mapped.get(key);

@@ -16,7 +16,6 @@ import type {
   SubscriptionStore,
 } from '../storage/storage.contract';
 import type { Catalog } from './catalog';
-import type { PoolDrivers } from './pool-drivers';
 
 /**
  * The contract's stores over pools: each call goes to the driver of the pool that holds its
@@ -28,10 +27,7 @@ const deadLetterOf = (metadata: Metadata) =>
   typeof metadata._dead_letter_queue === 'string' ? metadata._dead_letter_queue : undefined;
 
 export class PooledQueues implements QueueStore {
-  constructor(
-    private readonly catalog: Catalog,
-    private readonly drivers: PoolDrivers,
-  ) {}
+  constructor(private readonly catalog: Catalog) {}
 
   async create(ref: QueueRef, metadata: Metadata, now: number) {
     const flavor = flavorOf(metadata);
@@ -69,7 +65,8 @@ export class PooledQueues implements QueueStore {
 
   /** Each pool's page after the marker, merged by name: the first `limit` are the page across pools. */
   async list(project: string, options: QueueListOptions): Promise<QueueListing[]> {
-    const pages = await Promise.all((await this.drivers.all()).map((driver) => driver.queues.list(project, options)));
+    const drivers = await this.catalog.driversOf(project);
+    const pages = await Promise.all(drivers.map((driver) => driver.queues.list(project, options)));
     return pages
       .flat()
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
@@ -77,7 +74,8 @@ export class PooledQueues implements QueueStore {
   }
 
   async count(project: string) {
-    const counts = await Promise.all((await this.drivers.all()).map((driver) => driver.queues.count(project)));
+    const drivers = await this.catalog.driversOf(project);
+    const counts = await Promise.all(drivers.map((driver) => driver.queues.count(project)));
     return counts.reduce((sum, n) => sum + n, 0);
   }
 

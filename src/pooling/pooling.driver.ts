@@ -38,7 +38,7 @@ export class PoolingDriver implements StorageDriver, PoolAdmin {
   constructor(private readonly drivers: PoolDrivers) {
     this.registry = drivers.management.registry;
     this.catalog = new Catalog(this.registry, drivers);
-    this.queues = new PooledQueues(this.catalog, drivers);
+    this.queues = new PooledQueues(this.catalog);
     this.messages = new PooledMessages(this.catalog);
     this.claims = new PooledClaims(this.catalog);
     this.subscriptions = new PooledSubscriptions(this.catalog);

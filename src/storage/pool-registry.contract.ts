@@ -60,6 +60,8 @@ export interface PoolRegistry {
   place(ref: QueueRef, pool: string): Promise<string>;
   /** Maps the queue to `pool`, replacing any mapping. */
   relocate(ref: QueueRef, pool: string): Promise<void>;
+  /** The pools the project's queues are mapped to. */
+  poolsOf(project: string): Promise<string[]>;
   /** Queues mapped to the pool, ordered by (project, queue), strictly after `after`. */
   queuesOf(pool: string, after: QueueRef | undefined, limit: number): Promise<QueueRef[]>;
 

@@ -119,7 +119,7 @@ export function describePoolRegistryContract(name: string, open: () => Promise<S
       expect(await driver.registry.lookup({ project, queue: 'never' })).toBeNull();
     });
 
-    it('relocate replaces a mapping; queuesOf pages the queues of one pool in (project, queue) order', async () => {
+    it("relocate replaces a mapping; poolsOf names a project's pools; queuesOf pages a pool's queues in order", async () => {
       const p = prefix();
       const target = `${p}pool`;
       const refs = [
@@ -129,6 +129,9 @@ export function describePoolRegistryContract(name: string, open: () => Promise<S
       ];
       for (const ref of refs) await driver.registry.place(ref, target);
       await driver.registry.place({ project: `${p}a`, queue: 'z' }, 'elsewhere');
+      expect((await driver.registry.poolsOf(`${p}a`)).sort()).toEqual(['elsewhere', target]);
+      expect(await driver.registry.poolsOf(`${p}b`)).toEqual([target]);
+      expect(await driver.registry.poolsOf(`${p}none`)).toEqual([]);
       expect(await driver.registry.queuesOf(target, undefined, 2)).toEqual([refs[2], refs[1]]);
       expect(await driver.registry.queuesOf(target, refs[1], 10)).toEqual([refs[0]]);
       await driver.registry.relocate(refs[0], 'elsewhere');

@@ -187,6 +187,9 @@ describe.each(BACKENDS)('pooling with a %s management store', (_name, makeManage
       await farAway.postMessages('local', [{ body: 'fine', ttl: 60 }]);
       expect((await client.get('/v2/queues/q001/stats')).status).toBe(200);
       await client.postMessages('q001', [{ body: 'still', ttl: 60 }]);
+      // listing visits only the pools that hold the project's queues
+      expect((await client.get('/v2/queues')).status).toBe(200);
+      expect(await statusOf(farAway, 'GET', '/v2/queues')).toBe(503);
 
       await proxy.restore();
       await until(async () => (await statusOf(farAway, 'GET', '/v2/queues/remote/stats')) === 200, 15_000);

@@ -140,6 +140,13 @@ export class PgPoolRegistry implements PoolRegistry {
     });
   }
 
+  async poolsOf(project: string): Promise<string[]> {
+    const { rows } = await this.pool.query<{ pool: string }>('SELECT DISTINCT pool FROM catalog WHERE project = $1', [
+      project,
+    ]);
+    return rows.map((row) => row.pool);
+  }
+
   async queuesOf(pool: string, after: QueueRef | undefined, limit: number): Promise<QueueRef[]> {
     const { rows } = await this.pool.query<QueueRef>(
       `SELECT project, queue FROM catalog WHERE pool = $1 AND (project, queue) > ($2, $3)

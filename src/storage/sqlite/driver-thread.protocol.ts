@@ -47,6 +47,7 @@ export const FORWARDED = {
     lookup: true,
     place: true,
     relocate: true,
+    poolsOf: true,
     queuesOf: true,
     version: true,
   },

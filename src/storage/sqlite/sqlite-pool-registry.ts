@@ -36,6 +36,7 @@ export class SqlitePoolRegistry implements PoolRegistry {
   private readonly catalogInsert: Database.Statement;
   private readonly catalogUpsert: Database.Statement;
   private readonly catalogPage: Database.Statement;
+  private readonly projectPools: Database.Statement;
   private readonly versionRead: Database.Statement;
   private readonly versionBump: Database.Statement;
 
@@ -76,6 +77,7 @@ export class SqlitePoolRegistry implements PoolRegistry {
       `SELECT project, queue FROM catalog WHERE pool = ? AND (project, queue) > (?, ?)
         ORDER BY project, queue LIMIT ${limit}`,
     );
+    this.projectPools = db.prepare('SELECT DISTINCT pool FROM catalog WHERE project = ?').pluck();
     this.versionRead = db.prepare('SELECT value FROM registry_version').pluck();
     this.versionBump = db.prepare('UPDATE registry_version SET value = value + 1');
   }
@@ -173,6 +175,10 @@ export class SqlitePoolRegistry implements PoolRegistry {
       this.catalogUpsert.run(ref.project, ref.queue, pool);
       this.versionBump.run();
     });
+  }
+
+  async poolsOf(project: string): Promise<string[]> {
+    return this.projectPools.all(project) as string[];
   }
 
   async queuesOf(pool: string, after: QueueRef | undefined, limit: number): Promise<QueueRef[]> {
