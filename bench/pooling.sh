@@ -26,13 +26,16 @@ start() { # port, database, pooling
   PORT=$1 STORAGE_URL="$PG/$2" POOLING=$3 WS_PORT=off SOCKETIO=off \
     node --max-semi-space-size=64 --no-allocation-site-pretenuring dist/src/main.js >"/tmp/zbp-$1.log" 2>&1 &
   PIDS+=($!)
-  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$1/v2/ping" >/dev/null && return; sleep 0.1; done
+  for _ in $(seq 300); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/")" != 000 ] && return
+    sleep 0.1
+  done
   echo "the server on port $1 did not start: /tmp/zbp-$1.log" >&2
   exit 1
 }
 
 pool() { # port, pool name, database
-  curl -sf -X PUT "http://127.0.0.1:$1/v2/pools/$2" -H 'X-Project-ID: admin' -H 'X-Roles: admin' \
+  curl -sf -X PUT "http://127.0.0.1:$1/v2/pools/$2" -H 'X-Project-ID: admin' -H 'X-Roles: admin' -H "Client-ID: $(cat /proc/sys/kernel/random/uuid)" \
     -H 'Content-Type: application/json' -d "{\"uri\": \"$PG/$3\", \"weight\": 100}"
 }
 

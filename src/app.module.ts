@@ -13,6 +13,7 @@ import { MessagesModule } from './messages/messages.module';
 import { MessagePipelineModule } from './messages/pipeline/message-pipeline.module';
 import { PolicyGuard } from './policy/policy.guard';
 import { PolicyModule } from './policy/policy.module';
+import { PoolingApiModule } from './pools/pooling-api.module';
 import { QueuesModule } from './queues/queues.module';
 import { SocketioModule } from './socketio/socketio.module';
 import { StorageModule } from './storage/storage.module';
@@ -38,6 +39,7 @@ export class AppModule {
         MessagesModule,
         ClaimsModule,
         SubscriptionsModule,
+        PoolingApiModule.forRoot(settings),
         WebsocketModule,
         SocketioModule.forRoot(settings),
       ],

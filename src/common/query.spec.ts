@@ -1,5 +1,5 @@
-import { BadRequest } from './errors';
-import { boolParam, intParam, listParam, toQueryString } from './query';
+import { BadRequest, InvalidApiRequest } from './errors';
+import { boolParam, intParam, listingLimit, listParam, nextPageQuery, toQueryString } from './query';
 
 describe('query parameters', () => {
   it('parses integers and booleans the way falcon does, ignoring blank values', () => {
@@ -32,5 +32,20 @@ describe('query parameters', () => {
       ]),
     ).toBe('?limit=1&echo=true&marker=q%201');
     expect(toQueryString([])).toBe('');
+  });
+
+  it('keeps a given marker first and puts a new one after the parameters, before the ones added after it', () => {
+    expect(nextPageQuery([['limit', 5]], true, 'm')).toBe('?marker=m&limit=5');
+    expect(nextPageQuery([['limit', 5]], false, 'm', [['detailed', true]])).toBe('?limit=5&marker=m&detailed=true');
+  });
+
+  it("takes listing limits from 1 to the maximum, 10 by default, with Zaqar's text otherwise", () => {
+    expect(listingLimit(undefined, 20)).toBe(10);
+    expect(listingLimit(20, 20)).toBe(20);
+    for (const limit of [0, 21, -1]) {
+      expect(() => listingLimit(limit, 20)).toThrow(
+        new InvalidApiRequest('Limit must be at least 1 and no greater than 20.'),
+      );
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { BadRequest } from './errors';
+import { BadRequest, InvalidApiRequest } from './errors';
 
 /** Query parameters as Fastify gives them: repeated keys arrive as arrays. */
 export type Query = Record<string, string | string[] | undefined>;
@@ -44,6 +44,14 @@ export function listParam(query: Query, name: string): string[] | undefined {
   return items.length ? items : undefined;
 }
 
+/** A listing's page size: 10 unless asked, and within 1..max, with Zaqar's text (queues, pools, flavors). */
+export function listingLimit(limit: number | undefined, max: number): number {
+  if (limit !== undefined && !(limit > 0 && limit <= max)) {
+    throw new InvalidApiRequest(`Limit must be at least 1 and no greater than ${max}.`);
+  }
+  return limit ?? 10;
+}
+
 type QueryParam = [string, string | number | boolean | undefined];
 
 /** Builds `?a=1&b=true` for next links, keeping the order given. */
@@ -56,8 +64,15 @@ export function toQueryString(params: QueryParam[]): string {
 
 /**
  * A next link's query: the caller's parameters in Zaqar's order and the new marker, which stands
- * first when the request gave one (Falcon keeps the key where it was) and last when it did not.
+ * first when the request gave one (Falcon keeps the key where it was) and last when it did not;
+ * `after` are parameters Zaqar adds once the marker is set.
  */
-export function nextPageQuery(params: QueryParam[], markerGiven: boolean, marker: string | undefined): string {
-  return toQueryString(markerGiven ? [['marker', marker], ...params] : [...params, ['marker', marker]]);
+export function nextPageQuery(
+  params: QueryParam[],
+  markerGiven: boolean,
+  marker: string | undefined,
+  after: QueryParam[] = [],
+): string {
+  const paging: QueryParam[] = markerGiven ? [['marker', marker], ...params] : [...params, ['marker', marker]];
+  return toQueryString([...paging, ...after]);
 }

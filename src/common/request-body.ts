@@ -38,6 +38,17 @@ export function requireDocument(body: unknown, length: number | undefined): obje
   return body as object;
 }
 
+/**
+ * The parsed body as Zaqar's pools and flavors resources read it (wsgi_utils.load, not the
+ * deserialize of the other resources): no body, an empty one and bad JSON all get one message.
+ */
+export function loadDocument(body: unknown): object {
+  if (body === undefined || body === MALFORMED_JSON || body === OVERFLOWED_INTEGER) {
+    throw new InvalidRequestBody('JSON could not be parsed.');
+  }
+  return body as object;
+}
+
 export function isJsonObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -12,8 +12,17 @@ interface OperationStatus {
 /** The project that health probes write into; no client can be scoped to it by accident. */
 const PROBE_PROJECT = '__zaqar_health__';
 
+type DetailedHealth = Awaited<ReturnType<HealthService['probe']>>;
+
 @Injectable()
 export class HealthService {
+  /**
+   * One probe queue per process, and one probe at a time: requests that arrive during a probe
+   * share its answer. (A new name per probe would leave one catalog entry behind each, with pooling.)
+   */
+  private readonly probeQueue = `probe-${randomUUID()}`;
+  private probing: Promise<DetailedHealth> | null = null;
+
   constructor(@Inject(STORAGE_DRIVER) private readonly driver: StorageDriver) {}
 
   private get queues() {
@@ -40,10 +49,15 @@ export class HealthService {
    * Zaqar's detailed health: runs each basic operation once on a throw-away queue and reports
    * whether it worked and how long it took.
    */
-  async detailed() {
+  detailed(): Promise<DetailedHealth> {
+    this.probing ??= this.probe().finally(() => (this.probing = null));
+    return this.probing;
+  }
+
+  private async probe() {
     const storageReachable = await this.reachable();
     if (!storageReachable) return { storage_reachable: false, operation_status: {} };
-    const ref: QueueRef = { project: PROBE_PROJECT, queue: `probe-${randomUUID()}` };
+    const ref: QueueRef = { project: PROBE_PROJECT, queue: this.probeQueue };
     const clientId = randomUUID();
     const status: Record<string, OperationStatus> = {};
     const run = async <T>(name: string, operation: () => Promise<T>): Promise<T | undefined> => {

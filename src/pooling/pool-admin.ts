@@ -12,8 +12,11 @@ export interface PoolInUse {
  */
 export interface PoolAdmin {
   readonly registry: PoolRegistry;
-  /** Whether a provider serves the URI's scheme and the store answers (opening it, migrated, if need be). */
-  canConnect(uri: string): Promise<boolean>;
+  /**
+   * Runs `write` (a registry write that names the URI) once a provider serves the URI and its store
+   * answers (opened, migrated, if need be), then applies the registry; 'unreachable' otherwise.
+   */
+  writeWithStore<T>(uri: string, write: () => Promise<T>): Promise<T | 'unreachable'>;
   /** Zaqar's capability list of the provider that serves the URI. */
   capabilities(uri: string): string[];
   /**

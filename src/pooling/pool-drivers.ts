@@ -26,6 +26,8 @@ export class PoolDrivers {
   private readonly logger = new Logger('Pools');
   private readonly byUri = new Map<string, OpenDriver>();
   private pools = new Map<string, PoolRecord>();
+  /** URIs a pool is being registered on: kept open though no pool names them yet. */
+  private readonly pinned = new Map<string, number>();
 
   constructor(
     readonly management: StorageDriver,
@@ -41,10 +43,27 @@ export class PoolDrivers {
   sync(pools: PoolRecord[]): void {
     this.pools = new Map(pools.map((pool) => [pool.name, pool]));
     const inUse = new Set(pools.map((pool) => pool.uri));
-    for (const [uri, entry] of this.byUri) {
-      if (inUse.has(uri)) continue;
-      this.byUri.delete(uri);
-      void this.closeEntry(uri, entry);
+    for (const uri of this.byUri.keys()) {
+      if (!inUse.has(uri)) this.closeUnused(uri);
+    }
+  }
+
+  /**
+   * Runs `use` with the URI's driver (null when it cannot be opened), kept open meanwhile though
+   * no pool names the URI yet: a registration racing another's sync must not see its store closed.
+   */
+  async whilePinned<T>(uri: string, use: (driver: StorageDriver | null) => Promise<T>): Promise<T> {
+    this.pinned.set(uri, (this.pinned.get(uri) ?? 0) + 1);
+    try {
+      const driver = await Promise.resolve()
+        .then(() => this.driverFor(uri))
+        .catch(() => null);
+      return await use(driver);
+    } finally {
+      const left = this.pinned.get(uri)! - 1;
+      if (left) this.pinned.set(uri, left);
+      else this.pinned.delete(uri);
+      if (![...this.pools.values()].some((pool) => pool.uri === uri)) this.closeUnused(uri);
     }
   }
 
@@ -111,6 +130,14 @@ export class PoolDrivers {
       },
     );
     return entry.opening;
+  }
+
+  /** Closes the URI's driver unless a registration holds it. */
+  private closeUnused(uri: string): void {
+    const entry = this.byUri.get(uri);
+    if (!entry || this.pinned.has(uri)) return;
+    this.byUri.delete(uri);
+    void this.closeEntry(uri, entry);
   }
 
   private async closeEntry(uri: string, entry: OpenDriver): Promise<void> {

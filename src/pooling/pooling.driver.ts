@@ -73,13 +73,14 @@ export class PoolingDriver implements StorageDriver, PoolAdmin {
     await this.drivers.close();
   }
 
-  async canConnect(uri: string): Promise<boolean> {
-    if (!findProvider(uri)) return false;
-    try {
-      return await (await this.drivers.driverFor(uri)).ping();
-    } catch {
-      return false;
-    }
+  async writeWithStore<T>(uri: string, write: () => Promise<T>): Promise<T | 'unreachable'> {
+    if (!findProvider(uri)) return 'unreachable';
+    return this.drivers.whilePinned(uri, async (driver) => {
+      if (!driver || !(await driver.ping().catch(() => false))) return 'unreachable';
+      const written = await write();
+      await this.reload();
+      return written;
+    });
   }
 
   capabilities(uri: string): string[] {

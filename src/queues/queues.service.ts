@@ -3,7 +3,7 @@ import type { Settings } from '../config/settings';
 import { SETTINGS } from '../config/settings.module';
 import { InvalidApiRequest, InvalidRequestBody, NotFound } from '../common/errors';
 import { applyMetadataPatch, parseMetadataPatch } from '../common/json-patch';
-import { nextPageQuery } from '../common/query';
+import { listingLimit, nextPageQuery } from '../common/query';
 import type { RequestContext } from '../common/request-context';
 import { isJsonObject, requireDocument, requireObject } from '../common/request-body';
 import { ageOf, queuePath } from '../messages/message-view';
@@ -93,12 +93,9 @@ export class QueuesService {
   }
 
   async list(ctx: RequestContext, query: QueueListQuery) {
-    const max = this.limits.max_queues_per_page;
-    if (query.limit !== undefined && !(query.limit > 0 && query.limit <= max)) {
-      throw new InvalidApiRequest(`Limit must be at least 1 and no greater than ${max}.`);
-    }
+    const limit = listingLimit(query.limit, this.limits.max_queues_per_page);
     const detailed = query.detailed ?? false;
-    const listed = await this.queues.list(ctx.project, { marker: query.marker, limit: query.limit ?? 10, detailed });
+    const listed = await this.queues.list(ctx.project, { marker: query.marker, limit, detailed });
     const queues = listed.map((q) => ({
       name: q.name,
       href: queuePath(q.name),

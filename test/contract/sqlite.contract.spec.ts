@@ -318,6 +318,7 @@ describe('sqlite provider', () => {
     const raw = new Database(file);
     raw.exec('DROP TABLE seq_floor');
     raw.exec('DROP TABLE subscriptions; DROP TABLE deliveries; DROP TABLE failed_deliveries');
+    raw.exec('DROP TABLE pools; DROP TABLE flavors; DROP TABLE catalog; DROP TABLE registry_version');
     raw.exec(`CREATE TABLE retired_queues (project TEXT NOT NULL, name TEXT NOT NULL, last_seq INTEGER NOT NULL,
               PRIMARY KEY (project, name)) WITHOUT ROWID`);
     raw.exec("INSERT INTO retired_queues VALUES ('p', 'q', 70), ('p', 'other', 40)");

@@ -39,7 +39,14 @@ export class ZaqarClient {
     readonly baseUrl: string,
     readonly project: string = newProjectId(),
     readonly clientId: string = randomUUID(),
+    /** Sent as X-Roles (noauth reads the caller's roles from it) when set. */
+    readonly roles?: string,
   ) {}
+
+  /** The same caller with these roles: `withRoles('admin')` for the admin API (pools, flavor writes). */
+  withRoles(roles: string): ZaqarClient {
+    return new ZaqarClient(this.baseUrl, this.project, this.clientId, roles);
+  }
 
   /** Another worker (another Client-ID) in the same project. */
   worker(clientId: string = randomUUID()): ZaqarClient {
@@ -65,6 +72,7 @@ export class ZaqarClient {
       'X-Project-ID': this.project,
       'Client-ID': this.clientId,
       'Content-Type': 'application/json',
+      ...(this.roles === undefined ? {} : { 'X-Roles': this.roles }),
       ...options.headers,
     };
     for (const [name, value] of Object.entries(wanted)) if (value !== null) headers[name] = value;

@@ -1,5 +1,10 @@
 /** Data and matchers the end-to-end suites share. */
 
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 /** What GET on a queue shows for every reserved key the queue does not set. */
 export const RESERVED_DEFAULTS = {
   _max_messages_post_size: 262144,
@@ -40,4 +45,14 @@ export function anAge(max = 30) {
     toString: () => 'anAge',
     toAsymmetricMatcher: () => `anAge(0..${max})`,
   };
+}
+
+/**
+ * Stores for the pools a suite registers through the API: embedded files in one directory for the
+ * enclosing describe block, removed after it. Each uri() is a new store.
+ */
+export function poolStores(): { uri(): string } {
+  const dir = mkdtempSync(join(tmpdir(), 'zaqar-pools-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return { uri: () => `sqlite:${join(dir, `${randomUUID()}.db`)}` };
 }

@@ -174,8 +174,9 @@ describe.each(BACKENDS)('pooling with a %s management store', (_name, makeManage
       farUrl.port = String(proxy.port);
       // weight 1 only while its one queue is made, so that no other queue goes there
       await addPool('far', { uri: farUrl.toString(), weight: 1, flavor: 'far' });
-      expect((await admin.put('/v2/flavors/far', { json: { pool_list: ['far'] } })).status).toBe(201);
       const farAway = client.otherProject();
+      // flavors belong to a project: the queue's
+      expect((await asAdmin(farAway).put('/v2/flavors/far', { json: { pool_list: ['far'] } })).status).toBe(201);
       await farAway.createQueue('remote', { _flavor: 'far' });
       expect((await admin.patch('/v2/pools/far', { json: { weight: 0 } })).status).toBe(200);
       await farAway.postMessages('remote', [{ body: 'kept', ttl: 600 }]);

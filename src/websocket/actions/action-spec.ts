@@ -1,10 +1,9 @@
-import { isJsonObject } from '../../common/request-body';
+import { hasJsonType, JsonType } from '../../common/body-schema';
 import type { RequestContext } from '../../common/request-context';
 import { pythonRepr } from '../../identity/signed-url/python-repr';
 import type { SocketSession } from '../socket-session';
 
 export type Body = Record<string, unknown>;
-type JsonType = 'string' | 'integer' | 'boolean' | 'array' | 'object';
 
 /** One protocol action: its policy action, what its frame must carry, and what it does. */
 export interface ActionSpec {
@@ -41,13 +40,6 @@ export const idOf = (href: string) => href.slice(href.lastIndexOf('/') + 1);
 export function fitsSchema(spec: ActionSpec, body: Body): boolean {
   return Object.entries(spec.fields).every(([name, [type, required]]) => {
     if (!(name in body)) return required !== 'required';
-    return hasType(body[name], type);
+    return hasJsonType(body[name], type);
   });
-}
-
-function hasType(value: unknown, type: JsonType): boolean {
-  if (type === 'integer') return Number.isInteger(value);
-  if (type === 'array') return Array.isArray(value);
-  if (type === 'object') return isJsonObject(value);
-  return typeof value === type;
 }
