@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { sqliteBackend, TestBackend } from '../support/backends';
 import { describeWithKeystone, KeystoneApi, KeystoneFixture, startKeystone } from '../support/keystone';
@@ -20,7 +21,10 @@ describeWithKeystone('the openstack CLI against our server through the Keystone 
   beforeAll(async () => {
     keystone = await startKeystone();
     backend = await sqliteBackend();
-    server = await startServer({ storageUrl: backend.url, env: { AUTH_STRATEGY: 'keystone', ...keystone.env() } });
+    server = await startServer({
+      storageUrl: backend.url,
+      env: { AUTH_STRATEGY: 'keystone', POOLING: 'on', ...keystone.env() },
+    });
     const api = new KeystoneApi(keystone.authUrl);
     await api.addService(await keystone.token('admin'), 'messaging', 'zaqar', server.url);
     env = {
@@ -44,11 +48,13 @@ describeWithKeystone('the openstack CLI against our server through the Keystone 
     await keystone?.stop();
   });
 
-  const openstack = async (...args: string[]) => {
-    const { stdout } = await run('openstack', args, { env, timeout: 60_000 });
+  const openstackAs = async (user: string, ...args: string[]) => {
+    const { stdout } = await run('openstack', args, { env: { ...env, OS_USERNAME: user }, timeout: 60_000 });
     return stdout;
   };
-  const json = async (...args: string[]) => JSON.parse(await openstack(...args, '-f', 'json'));
+  const jsonAs = async (user: string, ...args: string[]) => JSON.parse(await openstackAs(user, ...args, '-f', 'json'));
+  const openstack = (...args: string[]) => openstackAs('alpha-member', ...args);
+  const json = (...args: string[]) => jsonAs('alpha-member', ...args);
 
   it('creates a queue, posts, lists, claims, reads stats and deletes it, all in the token’s project', async () => {
     await openstack('messaging', 'queue', 'create', 'cli-jobs');
@@ -77,5 +83,36 @@ describeWithKeystone('the openstack CLI against our server through the Keystone 
 
     await openstack('messaging', 'queue', 'delete', 'cli-jobs');
     expect(await json('messaging', 'queue', 'list')).toEqual([]);
+  }, 180_000);
+
+  it('lets an admin register, show, update and delete a pool and a flavor over it; a member may not', async () => {
+    const admin = (...args: string[]) => jsonAs('alpha-admin', 'messaging', ...args);
+    // beside the management store's file, which the suite removes
+    const uri = `sqlite:${join(dirname(backend.url.slice('sqlite:'.length)), 'cli-pool.db')}`;
+    expect(await admin('pool', 'create', 'cli-pool', uri, '10', '--flavor', 'cli-flavor')).toMatchObject({
+      Name: 'cli-pool',
+      Weight: 10,
+      URI: uri,
+      Flavor: 'cli-flavor',
+    });
+    expect(await admin('pool', 'list')).toEqual([{ Name: 'cli-pool', Weight: 10, URI: uri, Flavor: 'cli-flavor' }]);
+    await admin('pool', 'update', 'cli-pool', '--pool_weight', '20');
+    expect(await admin('pool', 'show', 'cli-pool')).toMatchObject({ Name: 'cli-pool', Weight: 20 });
+
+    expect(await admin('flavor', 'create', 'cli-flavor', '--pool_list', 'cli-pool')).toMatchObject({
+      Name: 'cli-flavor',
+      'Pool list': ['cli-pool'],
+    });
+    expect(await admin('flavor', 'show', 'cli-flavor')).toMatchObject({
+      Name: 'cli-flavor',
+      'Pool list': ['cli-pool'],
+    });
+    expect((await json('messaging', 'flavor', 'list')).map((f: { Name: string }) => f.Name)).toEqual(['cli-flavor']);
+    await expect(openstack('messaging', 'pool', 'list')).rejects.toThrow(/pools:get_all is disallowed by policy/);
+
+    await openstackAs('alpha-admin', 'messaging', 'flavor', 'delete', 'cli-flavor');
+    await openstackAs('alpha-admin', 'messaging', 'pool', 'delete', 'cli-pool');
+    expect(await admin('pool', 'list')).toEqual([]);
+    expect(await admin('flavor', 'list')).toEqual([]);
   }, 180_000);
 });
