@@ -3,6 +3,9 @@ import { Unscoped } from '../common/request-context';
 import { Action, NO_POLICY } from '../policy/action.decorator';
 import { HOME_DOCUMENT } from './home-document';
 
+/** A Buffer, so that Fastify sends the Content-Type as set: it appends a charset to a JSON type otherwise. */
+const HOME_BYTES = Buffer.from(JSON.stringify(HOME_DOCUMENT));
+
 const VERSIONS = {
   versions: [
     {
@@ -30,7 +33,7 @@ export class VersionsController {
   @Get('v2/')
   @Header('Content-Type', 'application/json-home')
   @Header('Cache-Control', 'max-age=86400')
-  home() {
-    return HOME_DOCUMENT;
+  home(): Buffer {
+    return HOME_BYTES;
   }
 }
