@@ -58,7 +58,9 @@ export class ClaimsService {
     if (!batch.messages.length) return null;
     return {
       location: `${queuePath(queue)}/claims/${batch.claimId}`,
-      messages: batch.messages.map((m) => messageView(m, queue, now, batch.claimId)),
+      messages: batch.messages.map((m) =>
+        messageView(m, queue, now, { checksum: this.settings.enableChecksum, claimId: batch.claimId }),
+      ),
     };
   }
 
@@ -69,7 +71,9 @@ export class ClaimsService {
     return {
       age: ageOf(claim.updated, now),
       ttl: claim.ttl,
-      messages: claim.messages.map((m) => messageView(m, queue, now, claimId)),
+      messages: claim.messages.map((m) =>
+        messageView(m, queue, now, { checksum: this.settings.enableChecksum, claimId }),
+      ),
       href: `${queuePath(queue)}/claims/${claimId}`,
     };
   }

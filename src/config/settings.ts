@@ -19,6 +19,8 @@ export interface Settings {
   storageUrl: string;
   /** Pools and flavors: STORAGE_URL becomes the management store and queues live on pools ([DEFAULT] pooling). */
   pooling: boolean;
+  /** Each message shown carries its body's checksum, `MD5:<hex>` ([DEFAULT] enable_checksum). */
+  enableChecksum: boolean;
   /** BullMQ on this Redis when set; jobs run in process otherwise. */
   redisUrl?: string;
   /** Where in Redis the job queues live (BullMQ's prefix): servers sharing a prefix share their jobs. */
@@ -59,6 +61,7 @@ export function loadSettings(env: Env = process.env): Settings {
     workers: readWorkers(env.WORKERS ?? '1'),
     storageUrl: env.STORAGE_URL ?? 'sqlite:data/zaqar.db',
     pooling: toBool('POOLING', env.POOLING ?? conf.DEFAULT?.pooling ?? 'off'),
+    enableChecksum: toBool('ENABLE_CHECKSUM', env.ENABLE_CHECKSUM ?? conf.DEFAULT?.enable_checksum ?? 'off'),
     redisUrl: env.REDIS_URL || undefined,
     redisPrefix: env.REDIS_PREFIX || 'bull',
     sweepIntervalMs: toInt('SWEEP_INTERVAL_MS', env.SWEEP_INTERVAL_MS ?? '30000'),

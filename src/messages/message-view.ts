@@ -1,4 +1,5 @@
 import type { MessageRecord } from '../storage/storage.contract';
+import { bodyChecksum } from './body-checksum';
 
 /** A message as the API shows it (Zaqar's format_message). */
 export interface MessageView {
@@ -7,6 +8,14 @@ export interface MessageView {
   ttl: number;
   age: number;
   body: unknown;
+  checksum?: string;
+}
+
+export interface ViewOptions {
+  /** enable_checksum: show the body's checksum. */
+  checksum: boolean;
+  /** The claim the href names; the message's own by default. */
+  claimId?: string | null;
 }
 
 export function queuePath(queue: string): string {
@@ -23,8 +32,15 @@ export function messageView(
   message: MessageRecord,
   queue: string,
   now: number,
-  claimId = message.claimId,
+  { checksum, claimId = message.claimId }: ViewOptions,
 ): MessageView {
   const href = `${queuePath(queue)}/messages/${message.id}${claimId ? `?claim_id=${claimId}` : ''}`;
-  return { id: message.id, href, ttl: message.ttl, age: ageOf(message.created, now), body: message.body };
+  const { id, ttl, body } = message;
+  return { id, href, ttl, age: ageOf(message.created, now), body, ...checksumField(body, checksum) };
+}
+
+/** Zaqar shows a checksum only when it has one. */
+export function checksumField(body: unknown, enabled: boolean): { checksum?: string } {
+  const checksum = enabled ? bodyChecksum(body) : undefined;
+  return checksum === undefined ? {} : { checksum };
 }

@@ -19,7 +19,7 @@ import {
   QueueRef,
   QueueStore,
 } from '../storage/storage.contract';
-import { ageOf, messageView, queuePath } from './message-view';
+import { ageOf, checksumField, messageView, queuePath } from './message-view';
 import { MESSAGE_STAGES, MessagePosting, MessageStage } from './pipeline/message-stage';
 
 export interface MessageListQuery {
@@ -50,6 +50,10 @@ export class MessagesService {
 
   private get limits() {
     return this.settings.limits;
+  }
+
+  private get views() {
+    return { checksum: this.settings.enableChecksum };
   }
 
   /** Posts a batch, creating the queue on first use; returns the new messages' hrefs in order. */
@@ -119,7 +123,7 @@ export class MessagesService {
       page.marker ?? undefined,
     );
     return {
-      messages: page.messages.map((m) => messageView(m, queue, now)),
+      messages: page.messages.map((m) => messageView(m, queue, now, this.views)),
       links: [{ rel: 'next', href: `${queuePath(queue)}/messages${next}` }],
     };
   }
@@ -139,7 +143,7 @@ export class MessagesService {
     this.checkPageLimit(ids.length);
     const now = Date.now();
     const found = await this.messages.getMany({ project: ctx.project, queue }, ids, now);
-    return { messages: found.map((m) => messageView(m, queue, now)) };
+    return { messages: found.map((m) => messageView(m, queue, now, this.views)) };
   }
 
   async get(ctx: RequestContext, queue: string, id: string) {
@@ -150,7 +154,7 @@ export class MessagesService {
       if ((await this.queues.getMetadata(ref)) === null) throw queueNotFound(ctx, queue);
       throw new NotFound(`Message ${id} does not exist in queue ${queue} for project ${ctx.project}`);
     }
-    return messageView(message, queue, now);
+    return messageView(message, queue, now, this.views);
   }
 
   async delete(ctx: RequestContext, queue: string, id: string, claimId: string | undefined): Promise<void> {
@@ -186,6 +190,7 @@ export class MessagesService {
         body: m.body,
         claim_id: m.claimId,
         claim_count: m.claimCount,
+        ...checksumField(m.body, this.settings.enableChecksum),
       })),
     };
   }

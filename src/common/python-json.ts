@@ -1,0 +1,46 @@
+/**
+ * A JSON value as Python's json.dumps writes it with its defaults (", " and ": " separators,
+ * ensure_ascii), for the value as this server sends it: a number is an integer when its JSON text
+ * is one (a Python client parses it so), else written as Python's float repr.
+ */
+export function pythonJsonDumps(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'number') return pythonNumber(value);
+  if (typeof value === 'string') return pythonString(value);
+  if (Array.isArray(value)) return `[${value.map(pythonJsonDumps).join(', ')}]`;
+  const entries = Object.entries(value as Record<string, unknown>);
+  return `{${entries.map(([key, item]) => `${pythonString(key)}: ${pythonJsonDumps(item)}`).join(', ')}}`;
+}
+
+const SHORT_ESCAPES: Record<string, string> = {
+  '"': '\\"',
+  '\\': '\\\\',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\b': '\\b',
+  '\f': '\\f',
+};
+
+/** Everything outside printable ASCII as \uXXXX of its UTF-16 code units, lower-case hex. */
+function pythonString(text: string): string {
+  const escaped = text.replace(
+    /["\\\u0000-\u001f\u007f-\uffff]/g,
+    (char) => SHORT_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return `"${escaped}"`;
+}
+
+/** repr(float): fixed notation for exponents -4..15, else d.ddde±XX; integers as they are sent. */
+function pythonNumber(value: number): string {
+  const sent = JSON.stringify(value);
+  if (!/[.e]/.test(sent)) return sent;
+  const [digits, exponentText] = value.toExponential().split('e');
+  const exponent = Number(exponentText);
+  if (exponent < -4 || exponent >= 16) {
+    return `${digits}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
+  }
+  const fixed = String(value);
+  return fixed.includes('.') ? fixed : `${fixed}.0`;
+}
