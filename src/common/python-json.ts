@@ -1,16 +1,17 @@
 /**
  * A JSON value as Python's json.dumps writes it with its defaults (", " and ": " separators,
- * ensure_ascii), for the value as this server sends it: a number is an integer when its JSON text
- * is one (a Python client parses it so), else written as Python's float repr.
+ * ensure_ascii, keys in order): what Zaqar's notifier sends and what its checksums hash. A number
+ * is an integer when this server's JSON text of it is one (a Python client parses it so), else
+ * Python's float repr.
  */
-export function pythonJsonDumps(value: unknown): string {
+export function pythonJson(value: unknown): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'number') return pythonNumber(value);
   if (typeof value === 'string') return pythonString(value);
-  if (Array.isArray(value)) return `[${value.map(pythonJsonDumps).join(', ')}]`;
+  if (Array.isArray(value)) return `[${value.map(pythonJson).join(', ')}]`;
   const entries = Object.entries(value as Record<string, unknown>);
-  return `{${entries.map(([key, item]) => `${pythonString(key)}: ${pythonJsonDumps(item)}`).join(', ')}}`;
+  return `{${entries.map(([key, item]) => `${pythonString(key)}: ${pythonJson(item)}`).join(', ')}}`;
 }
 
 const SHORT_ESCAPES: Record<string, string> = {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { pythonJsonDumps } from '../common/python-json';
+import { pythonJson } from '../common/python-json';
 
 /**
  * Zaqar's message checksum (storage/utils.py get_checksum): MD5 of the body as Python's json.dumps
@@ -8,5 +8,5 @@ import { pythonJsonDumps } from '../common/python-json';
  */
 export function bodyChecksum(body: unknown): string | undefined {
   if (body === null || body === undefined) return undefined;
-  return `MD5:${createHash('md5').update(pythonJsonDumps(body)).digest('hex')}`;
+  return `MD5:${createHash('md5').update(pythonJson(body)).digest('hex')}`;
 }

@@ -4,7 +4,7 @@ import type { DueDelivery } from '../storage/storage.contract';
 import { confirmationEmail, NO_CONFIRMATION_PAGE } from './confirmation-email';
 import type { DeliveryOutcome } from './delivery-outcome';
 import { outgoingMessage } from './outgoing-message';
-import { pythonJson } from './python-json';
+import { pythonJson } from '../common/python-json';
 
 /**
  * Mails a delivery to a mailto: subscriber as Zaqar's mailto task does: the message with its

@@ -4,7 +4,7 @@ import type { LookupAddress, LookupOptions } from 'node:dns';
 import type { DueDelivery } from '../storage/storage.contract';
 import type { DeliveryOutcome } from './delivery-outcome';
 import { outgoingMessage } from './outgoing-message';
-import { pythonJson } from './python-json';
+import { pythonJson } from '../common/python-json';
 import { guardedAddress } from './target-guard';
 import { SIGNATURE_HEADER, signatureHeader } from './webhook-signature';
 
