@@ -6,7 +6,8 @@ import { InvalidApiRequest, NotFound } from '../common/errors';
 import { intField } from '../common/fields';
 import type { RequestContext } from '../common/request-context';
 import { requireObject } from '../common/request-body';
-import { ageOf, messageView, queuePath } from '../messages/message-view';
+import { MessageBodies } from '../messages/bodies/message-bodies';
+import { ageOf, queuePath } from '../messages/message-view';
 import { deadLetterPolicy } from '../queues/queue-metadata';
 import { QueueReadCache } from '../queues/queue-read.cache';
 import { CLAIM_STORE, ClaimStore } from '../storage/storage.contract';
@@ -22,6 +23,7 @@ export class ClaimsService {
     @Inject(CLAIM_STORE) private readonly claims: ClaimStore,
     private readonly cache: QueueReadCache,
     @Inject(SETTINGS) private readonly settings: Settings,
+    private readonly bodies: MessageBodies,
   ) {}
 
   private get limits() {
@@ -58,9 +60,7 @@ export class ClaimsService {
     if (!batch.messages.length) return null;
     return {
       location: `${queuePath(queue)}/claims/${batch.claimId}`,
-      messages: batch.messages.map((m) =>
-        messageView(m, queue, now, { checksum: this.settings.enableChecksum, claimId: batch.claimId }),
-      ),
+      messages: batch.messages.map((m) => this.bodies.view(m, queue, now, batch.claimId)),
     };
   }
 
@@ -71,9 +71,7 @@ export class ClaimsService {
     return {
       age: ageOf(claim.updated, now),
       ttl: claim.ttl,
-      messages: claim.messages.map((m) =>
-        messageView(m, queue, now, { checksum: this.settings.enableChecksum, claimId }),
-      ),
+      messages: claim.messages.map((m) => this.bodies.view(m, queue, now, claimId)),
       href: `${queuePath(queue)}/claims/${claimId}`,
     };
   }

@@ -1,6 +1,7 @@
 import { DEFAULT_LIMITS, TransportLimits } from './limits';
 import { SettingsError, toBool, toInt } from './config-values';
 import { NotificationSettings, readNotificationSettings } from './notification-settings';
+import { readEncryptionKey } from './encryption-key';
 import { readZaqarConf, ZaqarConf } from './zaqar-conf';
 
 export { SettingsError } from './config-values';
@@ -21,6 +22,8 @@ export interface Settings {
   pooling: boolean;
   /** Each message shown carries its body's checksum, `MD5:<hex>` ([DEFAULT] enable_checksum). */
   enableChecksum: boolean;
+  /** AES-256 key of queues with `_enable_encrypt_messages` ([transport] message_encryption_key); null: none. */
+  messageEncryptionKey: Buffer | null;
   /** BullMQ on this Redis when set; jobs run in process otherwise. */
   redisUrl?: string;
   /** Where in Redis the job queues live (BullMQ's prefix): servers sharing a prefix share their jobs. */
@@ -61,6 +64,7 @@ export function loadSettings(env: Env = process.env): Settings {
     workers: readWorkers(env.WORKERS ?? '1'),
     storageUrl: env.STORAGE_URL ?? 'sqlite:data/zaqar.db',
     pooling: toBool('POOLING', env.POOLING ?? conf.DEFAULT?.pooling ?? 'off'),
+    messageEncryptionKey: readEncryptionKey(env, conf),
     enableChecksum: toBool('ENABLE_CHECKSUM', env.ENABLE_CHECKSUM ?? conf.DEFAULT?.enable_checksum ?? 'off'),
     redisUrl: env.REDIS_URL || undefined,
     redisPrefix: env.REDIS_PREFIX || 'bull',

@@ -3,6 +3,7 @@ import type { Settings } from '../config/settings';
 import { SETTINGS } from '../config/settings.module';
 import { KeystoneClient, TrustRefused } from '../identity/keystone';
 import type { DeliveryOutcome } from '../notifications/delivery-outcome';
+import { MessageBodies } from '../messages/bodies/message-bodies';
 import { EmailSender } from '../notifications/email.sender';
 import { effectiveRetryPolicy, retryDelays } from '../notifications/retry-schedule';
 import { outgoingMessage } from '../notifications/outgoing-message';
@@ -40,6 +41,7 @@ export class DeliveryJob implements OnModuleDestroy {
     @Inject(DELIVERY_STORE) private readonly deliveries: DeliveryStore,
     @Inject(SETTINGS) private readonly settings: Settings,
     private readonly sockets: SocketPushes,
+    private readonly bodies: MessageBodies,
     @Optional() private readonly keystone?: KeystoneClient,
   ) {
     const { smtp, responseTimeoutMs, externalConfirmationUrl } = settings.notification;
@@ -59,7 +61,8 @@ export class DeliveryJob implements OnModuleDestroy {
   }
 
   /** Sends and settles one delivery; true when it is to be tried again at once. */
-  private async deliver(delivery: DueDelivery): Promise<boolean> {
+  private async deliver(stored: DueDelivery): Promise<boolean> {
+    const delivery = this.bodies.delivery(stored);
     const filter = delivery.options[FILTER_OPTION] as SubscriptionFilter | undefined;
     if (filter && delivery.kind === 'notification' && !matchesFilter(filter, delivery.message.body)) {
       await this.deliveries.complete([delivery.id]);

@@ -1,5 +1,5 @@
 import type { MessageRecord } from '../storage/storage.contract';
-import { bodyChecksum } from './body-checksum';
+import { bodyChecksum } from './bodies/body-checksum';
 
 /** A message as the API shows it (Zaqar's format_message). */
 export interface MessageView {

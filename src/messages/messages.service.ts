@@ -19,7 +19,8 @@ import {
   QueueRef,
   QueueStore,
 } from '../storage/storage.contract';
-import { ageOf, checksumField, messageView, queuePath } from './message-view';
+import { MessageBodies } from './bodies/message-bodies';
+import { queuePath } from './message-view';
 import { MESSAGE_STAGES, MessagePosting, MessageStage } from './pipeline/message-stage';
 
 export interface MessageListQuery {
@@ -46,20 +47,18 @@ export class MessagesService {
     private readonly cache: QueueReadCache,
     @Inject(SETTINGS) private readonly settings: Settings,
     @Inject(MESSAGE_STAGES) private readonly stages: MessageStage[],
+    private readonly bodies: MessageBodies,
   ) {}
 
   private get limits() {
     return this.settings.limits;
   }
 
-  private get views() {
-    return { checksum: this.settings.enableChecksum };
-  }
-
   /** Posts a batch, creating the queue on first use; returns the new messages' hrefs in order. */
   async post(ctx: RequestContext, queue: string, body: unknown, length: number | undefined): Promise<string[]> {
     const ref = { project: ctx.project, queue };
-    const policy = postingPolicy((await this.cache.get(ref)) ?? {}, this.limits);
+    const metadata = (await this.cache.get(ref)) ?? {};
+    const policy = postingPolicy(metadata, this.limits);
     this.checkPostSize(length, policy);
     const document = requireDocument(body, length);
     if (!isJsonObject(document) || !('messages' in document)) {
@@ -67,7 +66,8 @@ export class MessagesService {
     }
     const batch = this.readMessages(document.messages, policy);
     const posting = this.stages.length ? await this.runStages(ctx, queue, batch) : undefined;
-    const ids = await this.messages.post(ref, ctx.clientId, posting?.messages ?? batch, Date.now(), posting?.notify);
+    const stored = this.bodies.toStore(posting?.messages ?? batch, metadata);
+    const ids = await this.messages.post(ref, ctx.clientId, stored, Date.now(), posting?.notify);
     if (posting) this.afterStages(posting);
     this.cache.messagesChanged(ref);
     return ids.map((id) => `${queuePath(queue)}/messages/${id}`);
@@ -123,7 +123,7 @@ export class MessagesService {
       page.marker ?? undefined,
     );
     return {
-      messages: page.messages.map((m) => messageView(m, queue, now, this.views)),
+      messages: page.messages.map((m) => this.bodies.view(m, queue, now)),
       links: [{ rel: 'next', href: `${queuePath(queue)}/messages${next}` }],
     };
   }
@@ -143,7 +143,7 @@ export class MessagesService {
     this.checkPageLimit(ids.length);
     const now = Date.now();
     const found = await this.messages.getMany({ project: ctx.project, queue }, ids, now);
-    return { messages: found.map((m) => messageView(m, queue, now, this.views)) };
+    return { messages: found.map((m) => this.bodies.view(m, queue, now)) };
   }
 
   async get(ctx: RequestContext, queue: string, id: string) {
@@ -154,7 +154,7 @@ export class MessagesService {
       if ((await this.queues.getMetadata(ref)) === null) throw queueNotFound(ctx, queue);
       throw new NotFound(`Message ${id} does not exist in queue ${queue} for project ${ctx.project}`);
     }
-    return messageView(message, queue, now, this.views);
+    return this.bodies.view(message, queue, now);
   }
 
   async delete(ctx: RequestContext, queue: string, id: string, claimId: string | undefined): Promise<void> {
@@ -183,15 +183,7 @@ export class MessagesService {
     const popped = await this.messages.pop(ref, query.pop!, now);
     this.cache.messagesChanged(ref);
     return {
-      messages: popped.map((m) => ({
-        id: m.id,
-        ttl: m.ttl,
-        age: ageOf(m.created, now),
-        body: m.body,
-        claim_id: m.claimId,
-        claim_count: m.claimCount,
-        ...checksumField(m.body, this.settings.enableChecksum),
-      })),
+      messages: popped.map((m) => this.bodies.popped(m, now)),
     };
   }
 

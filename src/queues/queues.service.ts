@@ -17,6 +17,7 @@ import {
   SUBSCRIPTION_STORE,
   SubscriptionStore,
 } from '../storage/storage.contract';
+import { MessageBodies } from '../messages/bodies/message-bodies';
 import { QueueReadCache } from './queue-read.cache';
 import { checkReservedMetadata, reservedDefaults, withReservedDefaults } from './queue-metadata';
 
@@ -35,6 +36,7 @@ export class QueuesService {
     @Inject(SUBSCRIPTION_STORE) private readonly subscriptions: SubscriptionStore,
     private readonly cache: QueueReadCache,
     @Inject(SETTINGS) private readonly settings: Settings,
+    private readonly bodies: MessageBodies,
   ) {}
 
   private get limits() {
@@ -46,6 +48,7 @@ export class QueuesService {
     this.checkMetadataSize(length);
     const metadata = length ? requireObject(body, length) : {};
     checkReservedMetadata(metadata, this.limits);
+    this.bodies.checkEncryptable(metadata);
     const ref = { project: ctx.project, queue };
     const created = await this.queues.create(ref, metadata, Date.now());
     this.cache.forget(ref); // after the write, so a read racing it cannot cache the old value
@@ -80,6 +83,7 @@ export class QueuesService {
     if (current === null) throw queueNotFound(ctx, queue);
     const updated = applyMetadataPatch(current, changes, reservedDefaults(this.limits));
     checkReservedMetadata(updated, this.limits, invalidBody);
+    this.bodies.checkEncryptable(updated);
     const stored = await this.queues.setMetadata(ref, updated);
     this.cache.forget(ref);
     if (!stored) throw queueNotFound(ctx, queue);

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { BACKENDS, TestBackend } from '../support/backends';
-import { freePort, MAIN, startServer, StartedServer } from '../support/server';
+import { freePort, MAIN, runToExit, startServer, StartedServer } from '../support/server';
 import { pollUntil } from './auth-support';
 import { lastSegment, ZaqarClient } from './client';
 
@@ -100,16 +100,6 @@ describe.each(BACKENDS)('WORKERS=2 on %s', (_name, makeBackend) => {
     for (const pid of workers) expect(() => process.kill(pid, 0)).toThrow();
   });
 });
-
-/** Runs the server with `env` until it exits by itself: its status and what it wrote to stderr. */
-function runToExit(env: Record<string, string>): { status: number | null; stderr: string } {
-  const result = spawnSync(process.execPath, [MAIN], {
-    env: { ...process.env, PORT: '0', WS_PORT: 'off', ...env },
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
-  return { status: result.status, stderr: result.stderr };
-}
 
 describe('WORKERS that cannot be', () => {
   it.each(['0', '65', 'two'])('WORKERS=%s stops the server at start with a clear message', (value) => {

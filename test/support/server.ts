@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -84,4 +84,14 @@ export async function startServer(options: ServerOptions): Promise<StartedServer
   }
   await server.kill('SIGKILL');
   throw new Error(`server did not answer GET / within 20 s:\n${output}`);
+}
+
+/** Runs the server with `env` until it exits by itself: its status and what it wrote to stderr. */
+export function runToExit(env: Record<string, string>): { status: number | null; stderr: string } {
+  const result = spawnSync(process.execPath, [MAIN], {
+    env: { ...process.env, PORT: '0', WS_PORT: 'off', ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return { status: result.status, stderr: result.stderr };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { pythonJson } from '../common/python-json';
+import { pythonJson } from '../../common/python-json';
 
 /**
  * Zaqar's message checksum (storage/utils.py get_checksum): MD5 of the body as Python's json.dumps
