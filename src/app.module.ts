@@ -10,7 +10,6 @@ import { IdentityGuard } from './identity/identity.guard';
 import { IdentityModule } from './identity/identity.module';
 import { JobsModule } from './jobs/jobs.module';
 import { MessagesModule } from './messages/messages.module';
-import { MessageBodiesModule } from './messages/bodies/message-bodies';
 import { MessagePipelineModule } from './messages/pipeline/message-pipeline.module';
 import { PolicyGuard } from './policy/policy.guard';
 import { PolicyModule } from './policy/policy.module';
@@ -34,7 +33,6 @@ export class AppModule {
         StorageModule.forRoot(settings.storageUrl, { pooling: settings.pooling }),
         JobsModule.forRoot(settings),
         MessagePipelineModule.forRoot(settings.messagePipeline),
-        MessageBodiesModule,
         VersionsModule,
         HealthModule,
         QueuesModule,

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { MessageBodiesModule } from '../messages/bodies/message-bodies';
 import { QueuesModule } from '../queues/queues.module';
 import { ClaimsController } from './claims.controller';
 import { ClaimsService } from './claims.service';
 
 @Module({
-  imports: [QueuesModule],
+  imports: [QueuesModule, MessageBodiesModule],
   controllers: [ClaimsController],
   providers: [ClaimsService],
   exports: [ClaimsService],

@@ -12,6 +12,7 @@ import { DeliveryTrigger } from './delivery.trigger';
 import { InProcessDeliveryRunner } from './in-process-delivery.runner';
 import { InProcessSweepRunner } from './in-process-sweep.runner';
 import { redisConnection } from './redis-connection';
+import { MessageBodiesModule } from '../messages/bodies/message-bodies';
 import { SocketPushes } from '../notifications/socket-pushes';
 import { SweepJob } from './sweep.job';
 
@@ -23,6 +24,7 @@ export class JobsModule {
     if (!settings.redisUrl) {
       return {
         ...jobs,
+        imports: [MessageBodiesModule],
         providers: [
           SweepJob,
           InProcessSweepRunner,
@@ -35,6 +37,7 @@ export class JobsModule {
     return {
       ...jobs,
       imports: [
+        MessageBodiesModule,
         BullModule.forRoot({ connection: redisConnection(settings.redisUrl), prefix: settings.redisPrefix }),
         BullModule.registerQueue({ name: MAINTENANCE_QUEUE }, { name: NOTIFICATIONS_QUEUE }),
       ],

@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
+import { MessageBodiesModule } from '../messages/bodies/message-bodies';
 import { QueueShareService } from '../identity/signed-url/queue-share.service';
 import { QueueReadCache } from './queue-read.cache';
 import { QueuesController } from './queues.controller';
 import { QueuesService } from './queues.service';
 
 @Module({
+  imports: [MessageBodiesModule],
   controllers: [QueuesController],
   providers: [QueuesService, QueueShareService, QueueReadCache],
   exports: [QueuesService, QueueReadCache],

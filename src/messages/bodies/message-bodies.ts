@@ -1,4 +1,4 @@
-import { Global, Inject, Injectable, Module } from '@nestjs/common';
+import { Inject, Injectable, Module } from '@nestjs/common';
 import { InvalidApiRequest } from '../../common/errors';
 import type { Settings } from '../../config/settings';
 import { SETTINGS } from '../../config/settings.module';
@@ -70,6 +70,6 @@ function encryptionNotConfigured(): InvalidApiRequest {
   );
 }
 
-@Global()
+/** Imported by each module whose services read or write bodies; Nest makes one instance for all. */
 @Module({ providers: [MessageBodies], exports: [MessageBodies] })
 export class MessageBodiesModule {}
