@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ZaqarClient } from './client';
 
 /** What GET on a queue shows for every reserved key the queue does not set. */
 export const RESERVED_DEFAULTS = {
@@ -55,4 +56,18 @@ export function poolStores(): { uri(): string } {
   const dir = mkdtempSync(join(tmpdir(), 'zaqar-pools-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   return { uri: () => `sqlite:${join(dir, `${randomUUID()}.db`)}` };
+}
+
+/** Zaqar's test_listing_error_with_invalid_limit: 0 and 21 are out of 1..20, `ten` is no integer. */
+export async function expectListingLimitsRefused(api: ZaqarClient, collection: string): Promise<void> {
+  for (const limit of [0, 21]) {
+    const res = await api.get(`${collection}?limit=${limit}&detailed=True`);
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual(error('Invalid API request', 'Limit must be at least 1 and no greater than 20.'));
+  }
+  const res = await api.get(`${collection}?limit=ten`);
+  expect(res.status).toBe(400);
+  expect(res.body).toEqual(
+    error('Invalid parameter', 'The "limit" parameter is invalid. The value must be an integer.'),
+  );
 }
