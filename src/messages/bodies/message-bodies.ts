@@ -38,7 +38,8 @@ export class MessageBodies {
   }
 
   view(message: MessageRecord, queue: string, now: number, claimId?: string | null): MessageView {
-    return messageView({ ...message, body: this.open(message.body) }, queue, now, {
+    const shown = this.cipher ? { ...message, body: this.cipher.open(message.body) } : message;
+    return messageView(shown, queue, now, {
       checksum: this.settings.enableChecksum,
       claimId,
     });
