@@ -46,12 +46,14 @@ describe.each(BACKENDS)('socket pushes across server processes [%s]', (_name, ma
     backend = await makeBackend();
   });
 
-  afterEach(() => {
+  // The servers of one test share the outbox with the next test's: one left running would lease
+  // its deliveries and push them where the next test's sockets are not.
+  afterEach(async () => {
     for (const socket of sockets.splice(0)) socket.close();
+    await Promise.all(started.splice(0).map((server) => server.kill()));
   });
 
   afterAll(async () => {
-    await Promise.all(started.map((server) => server.kill()));
     await dropJobQueues(env);
     await backend?.drop();
   });
