@@ -7,10 +7,11 @@ import { intField } from '../common/fields';
 import type { RequestContext } from '../common/request-context';
 import { requireObject } from '../common/request-body';
 import { MessageBodies } from '../messages/bodies/message-bodies';
-import { ageOf, queuePath } from '../messages/message-view';
+import { ageOf } from '../messages/message-view';
 import { deadLetterPolicy } from '../queues/queue-metadata';
 import { QueueReadCache } from '../queues/queue-read.cache';
 import { CLAIM_STORE, ClaimStore } from '../storage/storage.contract';
+import { queuePath, queueRef } from '../common/queue-space';
 
 interface ClaimTerms {
   ttl: number;
@@ -50,29 +51,29 @@ export class ClaimsService {
         `The grace for a claim may not exceed ${maxGrace} seconds, and must be at least ${MIN_CLAIM_GRACE} seconds long.`,
       );
     }
-    const ref = { project: ctx.project, queue };
+    const ref = queueRef(ctx, queue);
     const metadata = (await this.cache.get(ref)) ?? {};
     const now = Date.now();
     const deadLetter = deadLetterPolicy(metadata);
     const batch = await this.claims.create(ref, { ...terms, limit: limit ?? 10, deadLetter }, now);
     this.cache.messagesChanged(ref);
-    if (deadLetter) this.cache.messagesChanged({ project: ctx.project, queue: deadLetter.queue });
+    if (deadLetter) this.cache.messagesChanged(queueRef(ctx, deadLetter.queue));
     if (!batch.messages.length) return null;
     return {
-      location: `${queuePath(queue)}/claims/${batch.claimId}`,
-      messages: batch.messages.map((m) => this.bodies.view(m, queue, now, batch.claimId)),
+      location: `${queuePath(ctx, queue)}/claims/${batch.claimId}`,
+      messages: batch.messages.map((m) => this.bodies.view(m, queuePath(ctx, queue), now, batch.claimId)),
     };
   }
 
   async get(ctx: RequestContext, queue: string, claimId: string) {
     const now = Date.now();
-    const claim = await this.claims.get({ project: ctx.project, queue }, claimId, now);
+    const claim = await this.claims.get(queueRef(ctx, queue), claimId, now);
     if (!claim) throw claimNotFound(ctx, queue, claimId);
     return {
       age: ageOf(claim.updated, now),
       ttl: claim.ttl,
-      messages: claim.messages.map((m) => this.bodies.view(m, queue, now, claimId)),
-      href: `${queuePath(queue)}/claims/${claimId}`,
+      messages: claim.messages.map((m) => this.bodies.view(m, queuePath(ctx, queue), now, claimId)),
+      href: `${queuePath(ctx, queue)}/claims/${claimId}`,
     };
   }
 
@@ -85,14 +86,14 @@ export class ClaimsService {
   ): Promise<void> {
     const terms = this.readTerms(body, length);
     this.checkTtl(terms.ttl);
-    const ref = { project: ctx.project, queue };
+    const ref = queueRef(ctx, queue);
     const renewed = await this.claims.renew(ref, claimId, terms.ttl, Math.max(0, terms.grace), Date.now());
     this.cache.messagesChanged(ref);
     if (!renewed) throw claimNotFound(ctx, queue, claimId);
   }
 
   async release(ctx: RequestContext, queue: string, claimId: string): Promise<void> {
-    const ref = { project: ctx.project, queue };
+    const ref = queueRef(ctx, queue);
     await this.claims.release(ref, claimId, Date.now());
     this.cache.messagesChanged(ref);
   }

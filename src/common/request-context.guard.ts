@@ -6,6 +6,7 @@ import type { Settings } from '../config/settings';
 import { acceptsJson } from './accept';
 import { BadRequest, NotAcceptable } from './errors';
 import { header } from './headers';
+import { spaceOfRoute } from './queue-space';
 import { requestScope } from './request-scope';
 import { UNSCOPED } from './request-context';
 
@@ -34,7 +35,8 @@ export class RequestContextGuard implements CanActivate {
     }
     if (!acceptsJson(header(headers, 'accept'))) throw new NotAcceptable();
     const queue = (request.params as Record<string, string> | undefined)?.queue;
-    request.zaqar = requestScope(headers, request.user!, queue, this.settings.limits);
+    const space = spaceOfRoute(request.routeOptions.url);
+    request.zaqar = requestScope(headers, request.user!, queue, this.settings.limits, space);
     return true;
   }
 }

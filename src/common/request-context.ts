@@ -1,4 +1,5 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { QueueSpace } from './queue-space';
 
 /** Who is asking, resolved once per request before any handler runs. */
 export interface RequestContext {
@@ -9,6 +10,8 @@ export interface RequestContext {
   isAdmin: boolean;
   /** The caller's Keystone token, with Keystone auth. */
   authToken?: string;
+  /** Whether the request addresses queues or topics. */
+  space: QueueSpace;
 }
 
 declare module 'fastify' {

@@ -5,6 +5,7 @@ import { checkClientId } from './client-id';
 import { BadRequest } from './errors';
 import { header } from './headers';
 import { checkQueueIdentification } from './queue-name';
+import { QUEUES, type QueueSpace } from './queue-space';
 import type { RequestContext } from './request-context';
 
 /**
@@ -17,6 +18,7 @@ export function requestScope(
   identity: Identity,
   queue: string | undefined,
   limits: TransportLimits,
+  space: QueueSpace = QUEUES,
 ): RequestContext {
   const clientId = header(headers, 'client-id');
   if (clientId === undefined) throw new BadRequest('Missing header value', 'The "Client-ID" header is required.');
@@ -29,7 +31,7 @@ export function requestScope(
     );
   }
   if (project === undefined) throw new BadRequest('Project-Id Missing', 'The header X-PROJECT-ID was missing');
-  if (queue !== undefined) checkQueueIdentification(queue, project);
+  checkQueueIdentification(queue, project);
   const { roles, userId, isAdmin, token: authToken } = identity;
-  return { project, clientId, roles, userId, isAdmin, authToken };
+  return { project, clientId, roles, userId, isAdmin, authToken, space };
 }

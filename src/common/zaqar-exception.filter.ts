@@ -72,7 +72,7 @@ export class ZaqarExceptionFilter implements ExceptionFilter {
     if (request.method === 'POST' && path.endsWith('/messages')) {
       return new InvalidApiRequest(`Message collection size is too large. Max size ${limits.max_messages_post_size}`);
     }
-    if (/^\/v2\/queues\/[^/]+$/.test(path) && (request.method === 'PUT' || request.method === 'PATCH')) {
+    if (/^\/v2\/(queues|topics)\/[^/]+$/.test(path) && (request.method === 'PUT' || request.method === 'PATCH')) {
       const description = `Queue metadata is too large. Max size: ${limits.max_queue_metadata}`;
       return request.method === 'PUT' ? new InvalidApiRequest(description) : new InvalidRequestBody(description);
     }

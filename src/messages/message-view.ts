@@ -18,23 +18,22 @@ export interface ViewOptions {
   claimId?: string | null;
 }
 
-export function queuePath(queue: string): string {
-  return `/v2/queues/${queue}`;
-}
-
 /** Whole seconds since the message was created, as Zaqar counts age. */
 export function ageOf(created: number, now: number): number {
   return Math.max(0, Math.floor((now - created) / 1000));
 }
 
-/** A claimed message's href carries the claim id, so its holder can delete it with that link. */
+/**
+ * The message of the queue at `queueHref` (/v2/queues/{name}). A claimed message's href carries
+ * the claim id, so its holder can delete it with that link.
+ */
 export function messageView(
   message: MessageRecord,
-  queue: string,
+  queueHref: string,
   now: number,
   { checksum, claimId = message.claimId }: ViewOptions,
 ): MessageView {
-  const href = `${queuePath(queue)}/messages/${message.id}${claimId ? `?claim_id=${claimId}` : ''}`;
+  const href = `${queueHref}/messages/${message.id}${claimId ? `?claim_id=${claimId}` : ''}`;
   const { id, ttl, body } = message;
   return { id, href, ttl, age: ageOf(message.created, now), body, ...checksumField(body, checksum) };
 }

@@ -4,10 +4,10 @@ import { boolParam, intParam, listParam, Query as QueryParams, stringParam } fro
 import { contentLength } from '../common/request-body';
 import { Ctx, RequestContext } from '../common/request-context';
 import { Action } from '../policy/action.decorator';
-import { queuePath } from './message-view';
+import { queuePath } from '../common/queue-space';
 import { MessagesService } from './messages.service';
 
-@Controller('v2/queues/:queue/messages')
+@Controller(['v2/queues/:queue/messages', 'v2/topics/:queue/messages'])
 export class MessagesController {
   constructor(private readonly messages: MessagesService) {}
 
@@ -23,7 +23,7 @@ export class MessagesController {
   ) {
     const resources = await this.messages.post(ctx, queue, body, contentLength(headers));
     const ids = resources.map((href) => href.slice(href.lastIndexOf('/') + 1));
-    reply.header('Location', `${queuePath(queue)}/messages?ids=${ids.join(',')}`);
+    reply.header('Location', `${queuePath(ctx, queue)}/messages?ids=${ids.join(',')}`);
     return { resources };
   }
 

@@ -20,8 +20,8 @@ import {
   QueueStore,
 } from '../storage/storage.contract';
 import { MessageBodies } from './bodies/message-bodies';
-import { queuePath } from './message-view';
 import { MESSAGE_STAGES, MessagePosting, MessageStage } from './pipeline/message-stage';
+import { queuePath, queueRef } from '../common/queue-space';
 
 export interface MessageListQuery {
   marker?: string;
@@ -56,7 +56,7 @@ export class MessagesService {
 
   /** Posts a batch, creating the queue on first use; returns the new messages' hrefs in order. */
   async post(ctx: RequestContext, queue: string, body: unknown, length: number | undefined): Promise<string[]> {
-    const ref = { project: ctx.project, queue };
+    const ref = queueRef(ctx, queue);
     const metadata = (await this.cache.get(ref)) ?? {};
     const policy = postingPolicy(metadata, this.limits);
     this.checkPostSize(length, policy);
@@ -70,7 +70,7 @@ export class MessagesService {
     const ids = await this.messages.post(ref, ctx.clientId, stored, Date.now(), posting?.notify);
     if (posting) this.afterStages(posting);
     this.cache.messagesChanged(ref);
-    return ids.map((id) => `${queuePath(queue)}/messages/${id}`);
+    return ids.map((id) => `${queuePath(ctx, queue)}/messages/${id}`);
   }
 
   /** The pipeline's stages in order; what they leave is checked against the limits again. */
@@ -94,7 +94,7 @@ export class MessagesService {
 
   async list(ctx: RequestContext, queue: string, query: MessageListQuery) {
     this.checkPageLimit(query.limit);
-    const ref = { project: ctx.project, queue };
+    const ref = queueRef(ctx, queue);
     const metadata = (await this.cache.get(ref)) ?? {};
     // Zaqar lists delayed messages unless the queue itself sets a default delay.
     const includeDelayed = metadata._default_message_delay ? query.includeDelayed : true;
@@ -123,8 +123,8 @@ export class MessagesService {
       page.marker ?? undefined,
     );
     return {
-      messages: page.messages.map((m) => this.bodies.view(m, queue, now)),
-      links: [{ rel: 'next', href: `${queuePath(queue)}/messages${next}` }],
+      messages: page.messages.map((m) => this.bodies.view(m, queuePath(ctx, queue), now)),
+      links: [{ rel: 'next', href: `${queuePath(ctx, queue)}/messages${next}` }],
     };
   }
 
@@ -142,23 +142,23 @@ export class MessagesService {
   async findByIds(ctx: RequestContext, queue: string, ids: string[]) {
     this.checkPageLimit(ids.length);
     const now = Date.now();
-    const found = await this.messages.getMany({ project: ctx.project, queue }, ids, now);
-    return { messages: found.map((m) => this.bodies.view(m, queue, now)) };
+    const found = await this.messages.getMany(queueRef(ctx, queue), ids, now);
+    return { messages: found.map((m) => this.bodies.view(m, queuePath(ctx, queue), now)) };
   }
 
   async get(ctx: RequestContext, queue: string, id: string) {
     const now = Date.now();
-    const ref = { project: ctx.project, queue };
+    const ref = queueRef(ctx, queue);
     const message = await this.messages.get(ref, id, now);
     if (!message) {
       if ((await this.queues.getMetadata(ref)) === null) throw queueNotFound(ctx, queue);
       throw new NotFound(`Message ${id} does not exist in queue ${queue} for project ${ctx.project}`);
     }
-    return this.bodies.view(message, queue, now);
+    return this.bodies.view(message, queuePath(ctx, queue), now);
   }
 
   async delete(ctx: RequestContext, queue: string, id: string, claimId: string | undefined): Promise<void> {
-    const ref = { project: ctx.project, queue };
+    const ref = queueRef(ctx, queue);
     const outcome = await this.messages.delete(ref, id, claimId, Date.now());
     if (outcome === 'deleted') this.cache.messagesChanged(ref);
     const refusal = DELETE_REFUSALS[outcome];
@@ -170,7 +170,7 @@ export class MessagesService {
     const withClaimIds = this.limits.message_delete_with_claim_id;
     const claimIds = withClaimIds ? query.claimIds : undefined;
     this.checkBulkDelete(query.ids, query.pop, claimIds);
-    const ref: QueueRef = { project: ctx.project, queue };
+    const ref: QueueRef = queueRef(ctx, queue);
     const now = Date.now();
     if (query.ids) {
       const { refused } = await this.messages.deleteMany(ref, query.ids, claimIds, now);

@@ -7,7 +7,10 @@ export interface ConfirmationRequestInput {
   type: ConfirmationType;
   project: string;
   queue: string;
-  subscriptionId: string;
+  /** What the subscribed resource is: "Queue", "Topic". */
+  noun: string;
+  /** The link the subscriber confirms at: /v2/queues/{name}/subscriptions/{id}/confirm. */
+  confirmPath: string;
   /** Signs the confirm link ([signed_url] secret_key). */
   key: string;
   /** When the link stops working, ms; Zaqar signs it to the whole second. */
@@ -23,7 +26,8 @@ export interface ConfirmationRequestInput {
  * bodies the subscriber may PUT there. Throws SignedUrlError when `expires` is not after `now`.
  */
 export function confirmationRequest(input: ConfirmationRequestInput): Record<string, unknown> {
-  const path = `/v2/queues/${input.queue}/subscriptions/${input.subscriptionId}/confirm`;
+  const path = input.confirmPath;
+  const resource = `${input.noun.toLowerCase()}: ${input.queue}`;
   const expires = new Date(Math.floor(input.expires / 1000) * 1000).toISOString();
   const signed = createSignature(input.key, [path], { project: input.project, methods: ['PUT'], expires }, input.now);
   const request: Record<string, unknown> = {
@@ -35,8 +39,8 @@ export function confirmationRequest(input: ConfirmationRequestInput): Record<str
     Message_Type: input.type,
     Message:
       input.type === 'SubscriptionConfirmation'
-        ? `You have chosen to subscribe to the queue: ${input.queue}`
-        : `You have unsubscribed successfully to the queue: ${input.queue}, ` +
+        ? `You have chosen to subscribe to the ${resource}`
+        : `You have unsubscribed successfully to the ${resource}, ` +
           'you can resubscribe it by using confirmed=True.',
     'URL-Signature': signed.signature,
     'URL-Methods': signed.methods[0],

@@ -34,7 +34,8 @@ export class PolicyGuard implements CanActivate {
 }
 
 /** The one policy check every transport makes: REST here, WebSocket and Socket.IO later. */
-export function authorize(policy: PolicyService, action: string, ctx: RequestContext): void {
+export function authorize(policy: PolicyService, queueAction: string, ctx: RequestContext): void {
+  const action = ctx.space.action(queueAction);
   const credentials = { roles: ctx.roles, project_id: ctx.project, user_id: ctx.userId, is_admin: ctx.isAdmin };
   policy.check(
     action,

@@ -1,10 +1,11 @@
 import { DEFAULT_LIMITS } from '../config/limits';
 import { InvalidApiRequest } from '../common/errors';
+import { QUEUES, TOPICS } from '../common/queue-space';
 import { checkReservedMetadata, deadLetterPolicy, postingPolicy, withReservedDefaults } from './queue-metadata';
 
 describe('reserved queue metadata', () => {
   it('fills reserved defaults only where the queue leaves them unset or falsy', () => {
-    expect(withReservedDefaults({ a: 1, _default_message_ttl: 120 }, DEFAULT_LIMITS)).toEqual({
+    expect(withReservedDefaults({ a: 1, _default_message_ttl: 120 }, DEFAULT_LIMITS, QUEUES.shownReserved)).toEqual({
       a: 1,
       _default_message_ttl: 120,
       _max_messages_post_size: 262144,
@@ -13,6 +14,15 @@ describe('reserved queue metadata', () => {
       _dead_letter_queue_messages_ttl: null,
       _max_claim_count: null,
       _enable_encrypt_messages: false,
+    });
+  });
+
+  it('shows a topic only the reserved keys Zaqar lists for topics', () => {
+    expect(withReservedDefaults({ _max_claim_count: 0 }, DEFAULT_LIMITS, TOPICS.shownReserved)).toEqual({
+      _max_claim_count: 0,
+      _max_messages_post_size: 262144,
+      _default_message_ttl: 3600,
+      _default_message_delay: 0,
     });
   });
 

@@ -19,13 +19,14 @@ export function reservedDefaults(limits: TransportLimits): Metadata {
   };
 }
 
-/** The metadata as Zaqar shows it: stored keys, with reserved defaults filling falsy gaps. */
-export function withReservedDefaults(metadata: Metadata, limits: TransportLimits): Metadata {
-  const shown: Metadata = { ...metadata };
-  for (const [key, value] of Object.entries(reservedDefaults(limits))) {
-    if (!shown[key]) shown[key] = value;
+/** The metadata as Zaqar shows it: stored keys, with the `shown` reserved defaults filling falsy gaps. */
+export function withReservedDefaults(metadata: Metadata, limits: TransportLimits, shown: readonly string[]): Metadata {
+  const defaults = reservedDefaults(limits);
+  const view: Metadata = { ...metadata };
+  for (const key of shown) {
+    if (!view[key]) view[key] = defaults[key];
   }
-  return shown;
+  return view;
 }
 
 const isInt = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value);

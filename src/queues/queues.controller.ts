@@ -2,31 +2,30 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, P
 import type { FastifyReply } from 'fastify';
 import { UnsupportedMediaType } from '../common/errors';
 import { JSON_PATCH_MEDIA_TYPE } from '../common/json-patch';
+import { queuePath } from '../common/queue-space';
 import { boolParam, intParam, Query as QueryParams, stringParam } from '../common/query';
 import { contentLength } from '../common/request-body';
 import { Ctx, RequestContext } from '../common/request-context';
 import { Action } from '../policy/action.decorator';
-import { QueueShareService } from '../identity/signed-url/queue-share.service';
-import { QueuesService } from './queues.service';
+import { listingBody, QueuesService } from './queues.service';
 
 type RequestHeaders = Record<string, string | undefined>;
 
-@Controller('v2/queues')
+/** Queues, and topics: a topic is a queue of another space (queue-space), without claims or shares. */
+@Controller(['v2/queues', 'v2/topics'])
 export class QueuesController {
-  constructor(
-    private readonly queues: QueuesService,
-    private readonly shares: QueueShareService,
-  ) {}
+  constructor(private readonly queues: QueuesService) {}
 
   @Action('queues:get_all')
   @Get()
-  list(@Ctx() ctx: RequestContext, @Query() query: QueryParams) {
-    return this.queues.list(ctx, {
+  async list(@Ctx() ctx: RequestContext, @Query() query: QueryParams) {
+    const page = await this.queues.list(ctx, {
       marker: stringParam(query, 'marker'),
       limit: intParam(query, 'limit'),
       detailed: boolParam(query, 'detailed'),
       withCount: boolParam(query, 'with_count'),
     });
+    return listingBody(ctx, page);
   }
 
   @Action('queues:create')
@@ -39,7 +38,7 @@ export class QueuesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
     const created = await this.queues.create(ctx, queue, body, contentLength(headers));
-    reply.status(created ? 201 : 204).header('Location', `/v2/queues/${queue}`);
+    reply.status(created ? 201 : 204).header('Location', queuePath(ctx, queue));
   }
 
   @Action('queues:get')
@@ -76,18 +75,6 @@ export class QueuesController {
   @Get(':queue/stats')
   stats(@Ctx() ctx: RequestContext, @Param('queue') queue: string) {
     return this.queues.stats(ctx, queue);
-  }
-
-  @Action('queues:share')
-  @Post(':queue/share')
-  @HttpCode(200) // Zaqar answers 200, not 201: nothing is created on the server
-  share(
-    @Ctx() ctx: RequestContext,
-    @Param('queue') queue: string,
-    @Body() body: unknown,
-    @Headers() headers: RequestHeaders,
-  ) {
-    return this.shares.share(ctx, queue, body, contentLength(headers));
   }
 
   @Action('queues:purge')

@@ -6,7 +6,7 @@ import { applyMetadataPatch, parseMetadataPatch } from '../common/json-patch';
 import { listingLimit, nextPageQuery } from '../common/query';
 import type { RequestContext } from '../common/request-context';
 import { isJsonObject, requireDocument, requireObject } from '../common/request-body';
-import { ageOf, queuePath } from '../messages/message-view';
+import { ageOf } from '../messages/message-view';
 import {
   MESSAGE_STORE,
   Metadata,
@@ -20,6 +20,7 @@ import {
 import { MessageBodies } from '../messages/bodies/message-bodies';
 import { QueueReadCache } from './queue-read.cache';
 import { checkReservedMetadata, reservedDefaults, withReservedDefaults } from './queue-metadata';
+import { queuePath, queueRef } from '../common/queue-space';
 
 export interface QueueListQuery {
   marker?: string;
@@ -49,7 +50,7 @@ export class QueuesService {
     const metadata = length ? requireObject(body, length) : {};
     checkReservedMetadata(metadata, this.limits);
     this.bodies.checkEncryptable(metadata);
-    const ref = { project: ctx.project, queue };
+    const ref = queueRef(ctx, queue);
     const created = await this.queues.create(ref, metadata, Date.now());
     this.cache.forget(ref); // after the write, so a read racing it cannot cache the old value
     return created;
@@ -57,20 +58,21 @@ export class QueuesService {
 
   /** A queue's metadata with reserved defaults; Zaqar answers the defaults for a queue never created. */
   async metadata(ctx: RequestContext, queue: string): Promise<Metadata> {
-    const metadata = await this.queues.getMetadata({ project: ctx.project, queue });
-    return withReservedDefaults(metadata ?? {}, this.limits);
+    if (!ctx.space.implicit) return this.existingMetadata(ctx, queue);
+    const metadata = await this.queues.getMetadata(queueRef(ctx, queue));
+    return this.shown(ctx, metadata ?? {});
   }
 
   /** The same for a queue that must exist: Zaqar's socket API answers 404 for one never created. */
   async existingMetadata(ctx: RequestContext, queue: string): Promise<Metadata> {
-    const metadata = await this.queues.getMetadata({ project: ctx.project, queue });
+    const metadata = await this.queues.getMetadata(queueRef(ctx, queue));
     if (metadata === null) throw queueNotFound(ctx, queue);
-    return withReservedDefaults(metadata, this.limits);
+    return this.shown(ctx, metadata);
   }
 
   /** Whether the queue was created (and not deleted since). */
   async exists(ctx: RequestContext, queue: string): Promise<boolean> {
-    return (await this.queues.getMetadata({ project: ctx.project, queue })) !== null;
+    return (await this.queues.getMetadata(queueRef(ctx, queue))) !== null;
   }
 
   async update(ctx: RequestContext, queue: string, body: unknown, length: number | undefined): Promise<Metadata> {
@@ -78,7 +80,7 @@ export class QueuesService {
     this.checkMetadataSize(length, invalidBody);
     if (!length) throw new InvalidRequestBody('PATCH body could not be empty for update.');
     const changes = parseMetadataPatch(requireDocument(body, length));
-    const ref = { project: ctx.project, queue };
+    const ref = queueRef(ctx, queue);
     const current = await this.queues.getMetadata(ref);
     if (current === null) throw queueNotFound(ctx, queue);
     const updated = applyMetadataPatch(current, changes, reservedDefaults(this.limits));
@@ -87,37 +89,39 @@ export class QueuesService {
     const stored = await this.queues.setMetadata(ref, updated);
     this.cache.forget(ref);
     if (!stored) throw queueNotFound(ctx, queue);
-    return withReservedDefaults(updated, this.limits);
+    return this.shown(ctx, updated);
   }
 
   async delete(ctx: RequestContext, queue: string): Promise<void> {
-    const ref = { project: ctx.project, queue };
+    const ref = queueRef(ctx, queue);
     await this.queues.delete(ref);
     this.cache.forget(ref);
   }
 
+  /** A page of the caller's queues (or topics); `count` is 0 unless asked for. */
   async list(ctx: RequestContext, query: QueueListQuery) {
     const limit = listingLimit(query.limit, this.limits.max_queues_per_page);
     const detailed = query.detailed ?? false;
-    const listed = await this.queues.list(ctx.project, { marker: query.marker, limit, detailed });
+    const storeKey = ctx.space.storeKey(ctx.project);
+    const listed = await this.queues.list(storeKey, { marker: query.marker, limit, detailed });
     const queues = listed.map((q) => ({
       name: q.name,
-      href: queuePath(q.name),
-      ...(detailed ? { metadata: withReservedDefaults(q.metadata ?? {}, this.limits) } : {}),
+      href: queuePath(ctx, q.name),
+      ...(detailed ? { metadata: this.shown(ctx, q.metadata ?? {}) } : {}),
     }));
     const marker = listed.length ? listed[listed.length - 1].name : query.marker;
-    const links = queues.length ? [{ rel: 'next', href: '/v2/queues' + nextQuery(query, marker) }] : [];
-    const count = query.withCount ? await this.queues.count(ctx.project) : 0;
-    return count ? { queues, links, count } : { queues, links };
+    const links = queues.length ? [{ rel: 'next', href: ctx.space.base + nextQuery(query, marker) }] : [];
+    const count = query.withCount ? await this.queues.count(storeKey) : 0;
+    return { entries: queues, links, count };
   }
 
   async stats(ctx: RequestContext, queue: string) {
     const now = Date.now();
-    const stats = await this.cache.statsOf({ project: ctx.project, queue }, now);
+    const stats = await this.cache.statsOf(queueRef(ctx, queue), now);
     const messages: Record<string, unknown> = { claimed: stats.claimed, free: stats.free, total: stats.total };
     if (stats.total && stats.oldest && stats.newest) {
-      messages.newest = statsMessageView(stats.newest, queue, now);
-      messages.oldest = statsMessageView(stats.oldest, queue, now);
+      messages.newest = statsMessageView(stats.newest, queuePath(ctx, queue), now);
+      messages.oldest = statsMessageView(stats.oldest, queuePath(ctx, queue), now);
     }
     return { messages };
   }
@@ -125,12 +129,17 @@ export class QueuesService {
   /** Removes the queue's messages, its subscriptions, or both, keeping the queue. */
   async purge(ctx: RequestContext, queue: string, body: unknown, length: number | undefined): Promise<void> {
     const types = length ? purgedResourceTypes(requireDocument(body, length)) : PURGEABLE;
-    const ref = { project: ctx.project, queue };
+    const ref = queueRef(ctx, queue);
     if (types.includes('subscriptions')) await this.subscriptions.purge(ref);
     if (types.includes('messages')) {
       await this.messages.purge(ref);
       this.cache.messagesChanged(ref);
     }
+  }
+
+  /** Metadata as a GET shows it: with the space's reserved keys at their defaults where unset. */
+  private shown(ctx: RequestContext, metadata: Metadata): Metadata {
+    return withReservedDefaults(metadata, this.limits, ctx.space.shownReserved);
   }
 
   private checkMetadataSize(
@@ -154,8 +163,17 @@ function purgedResourceTypes(document: object): string[] {
   return types as string[];
 }
 
+/** A listing as REST answers it: the page under the space's name, the count only when asked and not 0. */
+export function listingBody(
+  ctx: RequestContext,
+  { entries, links, count }: Awaited<ReturnType<QueuesService['list']>>,
+) {
+  const body = { [ctx.space.collection]: entries, links };
+  return count ? { ...body, count } : body;
+}
+
 export function queueNotFound(ctx: RequestContext, queue: string): NotFound {
-  return new NotFound(`Queue ${queue} does not exist for project ${ctx.project}`);
+  return new NotFound(`${ctx.space.noun} ${queue} does not exist for project ${ctx.project}`);
 }
 
 /** The next-page link keeps the caller's parameters in Zaqar's order, with the new marker. */
@@ -172,7 +190,7 @@ function nextQuery(query: QueueListQuery, marker: string | undefined): string {
 }
 
 /** Stats show the oldest and newest messages in full, with their creation time in ISO 8601. */
-function statsMessageView(message: MessageRecord, queue: string, now: number) {
+function statsMessageView(message: MessageRecord, queueHref: string, now: number) {
   return {
     age: ageOf(message.created, now),
     ttl: message.ttl,
@@ -180,6 +198,6 @@ function statsMessageView(message: MessageRecord, queue: string, now: number) {
     claim_id: message.claimId,
     claim_count: message.claimCount,
     created: new Date(message.created).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    href: `${queuePath(queue)}/messages/${message.id}`,
+    href: `${queueHref}/messages/${message.id}`,
   };
 }

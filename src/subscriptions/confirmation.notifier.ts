@@ -4,7 +4,10 @@ import { SETTINGS } from '../config/settings.module';
 import { SignedUrlError } from '../identity/signed-url/signed-url.error';
 import { DeliveryTrigger } from '../jobs/delivery.trigger';
 import { confirmationRequest, type ConfirmationType } from '../notifications/confirmation-request';
-import { DELIVERY_STORE, type DeliveryStore, type QueueRef } from '../storage/storage.contract';
+import { queueRef } from '../common/queue-space';
+import type { RequestContext } from '../common/request-context';
+import { DELIVERY_STORE, type DeliveryStore } from '../storage/storage.contract';
+import { subscriptionsPath } from './subscription-paths';
 
 /**
  * Zaqar's send_confirm_notification: with require_confirmation on, asks a new subscriber to
@@ -29,7 +32,13 @@ export class ConfirmationNotifier implements OnModuleInit {
   }
 
   /** Does nothing unless require_confirmation is on; `ttl` (seconds) is how long the link works. */
-  async send(ref: QueueRef, subscriptionId: string, type: ConfirmationType, ttl: number): Promise<void> {
+  async send(
+    ctx: RequestContext,
+    queue: string,
+    subscriptionId: string,
+    type: ConfirmationType,
+    ttl: number,
+  ): Promise<void> {
     const { requireConfirmation, publicUrl, publicWebsocketUrl } = this.settings.notification;
     if (!requireConfirmation) return;
     const key = this.settings.signedUrlSecretKey;
@@ -40,8 +49,10 @@ export class ConfirmationNotifier implements OnModuleInit {
     try {
       body = confirmationRequest({
         type,
-        ...ref,
-        subscriptionId,
+        project: ctx.project,
+        queue,
+        noun: ctx.space.noun,
+        confirmPath: `${subscriptionsPath(ctx, queue)}/${subscriptionId}/confirm`,
         key,
         expires: now.getTime() + ttl * 1000,
         publicUrl,
@@ -53,7 +64,7 @@ export class ConfirmationNotifier implements OnModuleInit {
       if (!(error instanceof SignedUrlError)) throw error;
       return this.logger.warn(`No ${type} for subscription ${subscriptionId}: ${error.message}`);
     }
-    await this.deliveries.enqueueConfirmation({ ref, subscriptionId, body }, now.getTime());
+    await this.deliveries.enqueueConfirmation({ ref: queueRef(ctx, queue), subscriptionId, body }, now.getTime());
     this.delivery.wake();
   }
 }

@@ -4,7 +4,10 @@ import { Ctx, RequestContext } from '../common/request-context';
 import { Action } from '../policy/action.decorator';
 import { FailedDeliveriesService } from './failed-deliveries.service';
 
-@Controller('v2/queues/:queue/subscriptions/:subscription/failed')
+@Controller([
+  'v2/queues/:queue/subscriptions/:subscription/failed',
+  'v2/topics/:queue/subscriptions/:subscription/failed',
+])
 export class FailedDeliveriesController {
   constructor(private readonly failed: FailedDeliveriesService) {}
 

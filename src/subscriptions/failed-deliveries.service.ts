@@ -12,7 +12,9 @@ import {
   SUBSCRIPTION_STORE,
   SubscriptionStore,
 } from '../storage/storage.contract';
-import { pageLimit, subscriptionNotFound, subscriptionsPath } from './subscriptions.service';
+import { failedPath } from './subscription-paths';
+import { pageLimit, subscriptionNotFound } from './subscriptions.service';
+import { queueRef } from '../common/queue-space';
 
 export interface FailedListQuery {
   marker?: string;
@@ -42,7 +44,7 @@ export class FailedDeliveriesService {
     const next = nextPageQuery([['limit', query.limit]], query.marker !== undefined, found[found.length - 1].id);
     return {
       failed: found.map(failedView),
-      links: [{ rel: 'next', href: `${failedPath(queue, id)}${next}` }],
+      links: [{ rel: 'next', href: `${failedPath(ctx, queue, id)}${next}` }],
     };
   }
 
@@ -53,14 +55,10 @@ export class FailedDeliveriesService {
   }
 
   private async existing(ctx: RequestContext, queue: string, id: string): Promise<QueueRef> {
-    const ref = { project: ctx.project, queue };
+    const ref = queueRef(ctx, queue);
     if (!(await this.subscriptions.get(ref, id, Date.now()))) throw subscriptionNotFound(id);
     return ref;
   }
-}
-
-export function failedPath(queue: string, id: string): string {
-  return `${subscriptionsPath(queue)}/${id}/failed`;
 }
 
 function failedView(delivery: FailedDelivery) {

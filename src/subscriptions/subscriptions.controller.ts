@@ -4,11 +4,12 @@ import { intParam, Query as QueryParams, stringParam } from '../common/query';
 import { contentLength } from '../common/request-body';
 import { Ctx, RequestContext } from '../common/request-context';
 import { Action } from '../policy/action.decorator';
-import { subscriptionsPath, SubscriptionsService } from './subscriptions.service';
+import { subscriptionsPath } from './subscription-paths';
+import { SubscriptionsService } from './subscriptions.service';
 
 type RequestHeaders = Record<string, string | undefined>;
 
-@Controller('v2/queues/:queue/subscriptions')
+@Controller(['v2/queues/:queue/subscriptions', 'v2/topics/:queue/subscriptions'])
 export class SubscriptionsController {
   constructor(private readonly subscriptions: SubscriptionsService) {}
 
@@ -23,7 +24,7 @@ export class SubscriptionsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const { id, secret } = await this.subscriptions.create(ctx, queue, body, contentLength(headers));
-    reply.header('Location', subscriptionsPath(queue));
+    reply.header('Location', subscriptionsPath(ctx, queue));
     // Beyond Zaqar: the webhook signing key, shown this once.
     return secret ? { subscription_id: id, signing_secret: secret } : { subscription_id: id };
   }
@@ -55,7 +56,7 @@ export class SubscriptionsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
     await this.subscriptions.update(ctx, queue, id, body, contentLength(headers));
-    reply.header('Location', `${subscriptionsPath(queue)}/${id}`);
+    reply.header('Location', `${subscriptionsPath(ctx, queue)}/${id}`);
   }
 
   @Action('subscription:delete')
@@ -77,6 +78,6 @@ export class SubscriptionsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
     await this.subscriptions.confirm(ctx, queue, id, body, contentLength(headers));
-    reply.header('Location', `${subscriptionsPath(queue)}/${id}/confirm`);
+    reply.header('Location', `${subscriptionsPath(ctx, queue)}/${id}/confirm`);
   }
 }

@@ -6,7 +6,6 @@ import type { RequestContext } from '../common/request-context';
 import { isJsonObject, requireDocument } from '../common/request-body';
 import type { Settings } from '../config/settings';
 import { SETTINGS } from '../config/settings.module';
-import { queuePath } from '../messages/message-view';
 import { QueueReadCache } from '../queues/queue-read.cache';
 import { KeystoneClient, TrustRefused } from '../identity/keystone';
 import {
@@ -23,6 +22,8 @@ import { ConfirmationDto, SubscriptionFieldsDto, validateDto } from './subscript
 import { subscriptionView } from './subscription-view';
 import { uriScheme } from './subscriber-uri';
 import { socketSubscriber } from '../notifications/socket-pushes';
+import { queueRef } from '../common/queue-space';
+import { subscriptionsPath } from './subscription-paths';
 
 export interface SubscriptionListQuery {
   marker?: string;
@@ -57,7 +58,7 @@ export class SubscriptionsService {
     }
     const fields = viaSocket && !Object.keys(document).length ? {} : this.readFields(document);
     const subscriber = viaSocket ? socketSubscriber(socket) : fields.subscriber!;
-    const ref = { project: ctx.project, queue };
+    const ref = queueRef(ctx, queue);
     const secret = randomBytes(32).toString('base64url');
     const ttl = fields.ttl ?? this.settings.limits.default_subscription_ttl;
     const options = await this.withTrust(ctx, subscriber, fields.options ?? {}, ttl);
@@ -66,7 +67,7 @@ export class SubscriptionsService {
     if (result.created) this.cache.forget(ref);
     // The same subscriber again: Zaqar answers with the existing subscription until it is confirmed.
     else if (result.subscription.confirmed) {
-      throw new Conflict(DUPLICATE, { Location: subscriptionsPath(queue) });
+      throw new Conflict(DUPLICATE, { Location: subscriptionsPath(ctx, queue) });
     }
     const { id } = result.subscription;
     if (viaSocket) {
@@ -76,7 +77,7 @@ export class SubscriptionsService {
       }
     } else {
       // Zaqar asks again each time an unconfirmed subscriber is posted again.
-      await this.confirmations.send(ref, id, 'SubscriptionConfirmation', ttl);
+      await this.confirmations.send(ctx, queue, id, 'SubscriptionConfirmation', ttl);
     }
     return { id, secret: result.created ? secret : undefined } satisfies CreatedSubscription;
   }
@@ -84,18 +85,18 @@ export class SubscriptionsService {
   async list(ctx: RequestContext, queue: string, query: SubscriptionListQuery) {
     const limit = pageLimit(query.limit, this.settings.limits.max_subscriptions_per_page);
     const now = Date.now();
-    const found = await this.subscriptions.list({ project: ctx.project, queue }, { marker: query.marker, limit }, now);
+    const found = await this.subscriptions.list(queueRef(ctx, queue), { marker: query.marker, limit }, now);
     if (!found.length) return { subscriptions: [], links: [] };
     const next = nextPageQuery([['limit', query.limit]], query.marker !== undefined, found[found.length - 1].id);
     return {
       subscriptions: found.map((s) => subscriptionView(s, now)),
-      links: [{ rel: 'next', href: `${subscriptionsPath(queue)}${next}` }],
+      links: [{ rel: 'next', href: `${subscriptionsPath(ctx, queue)}${next}` }],
     };
   }
 
   async get(ctx: RequestContext, queue: string, id: string) {
     const now = Date.now();
-    const found = await this.subscriptions.get({ project: ctx.project, queue }, id, now);
+    const found = await this.subscriptions.get(queueRef(ctx, queue), id, now);
     if (!found) throw subscriptionNotFound(id);
     return subscriptionView(found, now);
   }
@@ -109,7 +110,7 @@ export class SubscriptionsService {
     if (!Object.keys(changes).length) {
       throw new BadRequest('Unable to update subscription', `Subscription ${id} could not be updated.`);
     }
-    const outcome = await this.subscriptions.update({ project: ctx.project, queue }, id, changes, Date.now());
+    const outcome = await this.subscriptions.update(queueRef(ctx, queue), id, changes, Date.now());
     if (outcome === 'missing') throw subscriptionNotFound(id);
     if (outcome === 'conflict') throw new Conflict(TAKEN);
   }
@@ -117,17 +118,17 @@ export class SubscriptionsService {
   async confirm(ctx: RequestContext, queue: string, id: string, body: unknown, length: number | undefined) {
     const document = body === undefined && !length ? {} : requireDocument(body, length);
     const { confirmed } = validateDto(ConfirmationDto, isJsonObject(document) ? document : {});
-    const ref = { project: ctx.project, queue };
+    const ref = queueRef(ctx, queue);
     const found = await this.subscriptions.confirm(ref, id, confirmed, Date.now());
     if (!found) throw subscriptionNotFound(id);
     if (confirmed === false) {
       const ttl = this.settings.limits.default_subscription_ttl;
-      await this.confirmations.send(ref, id, 'UnsubscribeConfirmation', ttl);
+      await this.confirmations.send(ctx, queue, id, 'UnsubscribeConfirmation', ttl);
     }
   }
 
   delete(ctx: RequestContext, queue: string, id: string): Promise<void> {
-    return this.subscriptions.delete({ project: ctx.project, queue }, id);
+    return this.subscriptions.delete(queueRef(ctx, queue), id);
   }
 
   /** Ends every subscription of the queue (purge with resource_types subscriptions). */
@@ -187,10 +188,6 @@ const DUPLICATE = 'Such subscription already exists.Subscriptions are unique by 
 
 function validateOptionalFilter(options: Record<string, unknown> | undefined): string | null {
   return options && Object.hasOwn(options, FILTER_OPTION) ? validateFilter(options[FILTER_OPTION]) : null;
-}
-
-export function subscriptionsPath(queue: string): string {
-  return `${queuePath(queue)}/subscriptions`;
 }
 
 /** A page size of the subscription lists: 10 unless asked, Zaqar's bounds and text. */

@@ -7,7 +7,7 @@ import type { Identity } from '../identity/identity';
 import { KeystoneClient } from '../identity/keystone';
 import { verifySignature } from '../identity/signed-url/signed-url';
 import { readSignedUrlHeaders, signedUrlCovers, signedUrlIdentity } from '../identity/signed-url/signed-url.headers';
-import { queuePath } from '../messages/message-view';
+import { QUEUES } from '../common/queue-space';
 import type { Body } from './actions/action-spec';
 import { trustedHeaders } from '../identity/strategies/noauth.strategy';
 import type { SocketSession } from './socket-session';
@@ -27,7 +27,7 @@ const SIGNED_ACTIONS: Record<string, [method: string, path: (body: Body) => stri
   message_delete_many: ['DELETE', (body) => messagesPath(body)],
 };
 
-const messagesPath = (body: Body) => `${queuePath(String(body.queue_name))}/messages`;
+const messagesPath = (body: Body) => `${QUEUES.base}/${String(body.queue_name)}/messages`;
 
 /**
  * Who a socket frame acts as, as Zaqar's WebSocket transport decides it: with noauth, the frame's

@@ -1,3 +1,4 @@
+import { QUEUES } from '../common/queue-space';
 import { AUTHENTICATION_EXPIRED, SocketSession } from './socket-session';
 
 describe('SocketSession', () => {
@@ -35,7 +36,7 @@ describe('SocketSession', () => {
     session.authenticate(identity, new Date(Date.now() + 10_000));
     jest.advanceTimersByTime(5_000);
     expect(close).not.toHaveBeenCalled();
-    const ctx = { project: 'p', clientId: 'c', roles: [], isAdmin: false };
+    const ctx = { project: 'p', clientId: 'c', roles: [], isAdmin: false, space: QUEUES };
     session.subscribed({ ctx, queue: 'q', id: 's1' });
     session.subscribed({ ctx, queue: 'q', id: 's1' });
     expect(session.end()).toEqual([{ ctx, queue: 'q', id: 's1' }]);

@@ -10,10 +10,12 @@ import { messageActions } from './actions/message.actions';
 import { nodeActions } from './actions/node.actions';
 import { queueActions } from './actions/queue.actions';
 import { subscriptionActions } from './actions/subscription.actions';
+import { topicActions } from './actions/topic.actions';
 
 /**
  * Every action of Zaqar's v2 socket API but `authenticate` (the session's own), each a few lines
  * over the services the REST controllers use; the answers take the shapes of zaqar/api/v2/endpoints.py.
+ * Topics have their twins of the queue, message and subscription actions (topic.actions).
  */
 @Injectable()
 export class ZaqarActions {
@@ -26,11 +28,15 @@ export class ZaqarActions {
     subscriptions: SubscriptionsService,
     health: HealthService,
   ) {
-    this.table = {
+    const queueShaped = {
       ...queueActions(queues),
       ...messageActions(messages),
-      ...claimActions(claims),
       ...subscriptionActions(subscriptions),
+    };
+    this.table = {
+      ...queueShaped,
+      ...topicActions(queueShaped),
+      ...claimActions(claims),
       ...nodeActions(health),
     };
   }

@@ -8,7 +8,7 @@ import { NO_POLICY } from '../policy/action.decorator';
 import { authorize } from '../policy/policy.guard';
 import { PolicyService } from '../policy/policy.service';
 import { SubscriptionsService } from '../subscriptions/subscriptions.service';
-import { fitsSchema } from './actions/action-spec';
+import { fitsSchema, nameOf } from './actions/action-spec';
 import { SocketAuthentication } from './socket-authentication';
 import type { SocketSession } from './socket-session';
 import { ZaqarActions } from './zaqar-actions';
@@ -62,8 +62,7 @@ export class ZaqarProtocol {
     const identity = this.authentication.identify(session, request, headers);
     if (!identity) return response(request, 403, { error: 'Not authentified.' });
     try {
-      const queue = request.body.queue_name as string | undefined;
-      const ctx = requestScope(headers, identity, queue, this.settings.limits);
+      const ctx = requestScope(headers, identity, nameOf(spec, request.body), this.settings.limits, spec.space);
       if (spec.policy !== NO_POLICY) authorize(this.policy, spec.policy, ctx);
       const [status, body] = await spec.run(ctx, request.body, session);
       return response(request, status, body);

@@ -171,6 +171,39 @@ export function protocolScenarios(server: () => StartedServer, open: () => Promi
     await until(async () => (await rest.get(`/v2/queues/live/subscriptions/${id}`)).status === 404);
   });
 
+  it('topics: the topic_* twins of the queue, message and subscription actions, beside a queue of the name', async () => {
+    const created = await act('topic_create', { topic_name: 'news', metadata: { a: 1 } });
+    expect([created.headers.status, created.body]).toEqual([201, 'Topic news created.']);
+    await act('queue_create', { queue_name: 'news' });
+    expect((await act('topic_list')).body).toEqual({ topics: [{ name: 'news' }] });
+    expect((await act('topic_get', { topic_name: 'news' })).body).toMatchObject({ a: 1 });
+    expect((await act('topic_get', { topic_name: 'never' })).headers.status).toBe(404);
+    const subscribed = await act('topic_subscription_create', { topic_name: 'news', ttl: 600 });
+    expect(subscribed.headers.status).toBe(201);
+    const posted = await act('topic_message_post', { topic_name: 'news', messages: [{ body: 'extra', ttl: 60 }] });
+    expect(posted.headers.status).toBe(201);
+    await act('message_post', { queue_name: 'news', messages: [{ body: 'to the queue' }] });
+    await until(() => client.pushes.length === 1);
+    expect(client.pushes).toEqual([{ body: 'extra', ttl: 60, queue_name: 'news', Message_Type: 'Notification' }]);
+    const listed = await act('topic_message_list', { topic_name: 'news', echo: true });
+    expect(listed.body.messages.map((m: Frame) => m.body)).toEqual(['extra']);
+    const [id] = posted.body.message_ids as string[];
+    expect((await act('topic_message_get', { topic_name: 'news', message_id: id })).body.messages.body).toBe('extra');
+    expect((await act('message_get', { queue_name: 'news', message_id: id })).headers.status).toBe(404);
+    expect((await act('topic_get_stats', { topic_name: 'news' })).body.messages.total).toBe(1);
+    expect((await rest.get('/v2/topics/news/subscriptions')).body.subscriptions).toHaveLength(1);
+    expect((await act('topic_claim_create', { topic_name: 'news' })).body).toEqual({
+      error: 'topic_claim_create is not a valid action',
+    });
+    expect((await act('topic_create', { queue_name: 'news' })).body).toEqual({ error: 'Schema validation failed.' });
+    // a project id may not pose as the store key of another project's topics
+    const posing = await act('queue_list', {}, { 'X-Project-ID': `\u001ftopics\u001f${headers['X-Project-ID']}` });
+    expect(posing.headers.status).toBe(400);
+    const deleted = await act('topic_delete', { topic_name: 'news' });
+    expect([deleted.headers.status, deleted.body]).toEqual([204, 'Topic news removed.']);
+    expect((await act('queue_list')).body).toEqual({ queues: [{ name: 'news' }] });
+  });
+
   it('node actions: ping, health (admin by policy), home document; authenticate is a no-op with noauth', async () => {
     expect((await act('ping_node')).headers.status).toBe(204);
     expect((await act('check_node_health')).headers.status).toBe(403);

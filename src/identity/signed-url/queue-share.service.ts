@@ -3,10 +3,10 @@ import { ServiceUnavailable } from '../../common/errors';
 import type { RequestContext } from '../../common/request-context';
 import type { Settings } from '../../config/settings';
 import { SETTINGS } from '../../config/settings.module';
-import { queuePath } from '../../messages/message-view';
 import { requireDocument } from '../../common/request-body';
 import { parseShareRequest } from './share-request';
 import { createSignature, SignedUrl } from './signed-url';
+import { queuePath } from '../../common/queue-space';
 
 /** `POST /v2/queues/{name}/share`: signs paths below the queue for the caller's project. */
 @Injectable()
@@ -17,7 +17,7 @@ export class QueueShareService {
     const key = this.settings.signedUrlSecretKey;
     // Zaqar fails with a 500 when no key is configured; say what is missing instead
     if (!key) throw new ServiceUnavailable('Pre-signed URLs are not enabled: no [signed_url] secret_key is set.');
-    const request = parseShareRequest(requireDocument(body, length), queuePath(queue));
+    const request = parseShareRequest(requireDocument(body, length), queuePath(ctx, queue));
     return createSignature(key, request.paths, {
       project: ctx.project,
       methods: request.methods,

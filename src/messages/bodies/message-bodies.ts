@@ -37,9 +37,9 @@ export class MessageBodies {
     return this.cipher ? this.cipher.open(body) : body;
   }
 
-  view(message: MessageRecord, queue: string, now: number, claimId?: string | null): MessageView {
+  view(message: MessageRecord, queueHref: string, now: number, claimId?: string | null): MessageView {
     const shown = this.cipher ? { ...message, body: this.cipher.open(message.body) } : message;
-    return messageView(shown, queue, now, {
+    return messageView(shown, queueHref, now, {
       checksum: this.settings.enableChecksum,
       claimId,
     });

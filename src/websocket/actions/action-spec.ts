@@ -1,4 +1,5 @@
 import { hasJsonType, JsonType } from '../../common/body-schema';
+import { type QueueSpace, TOPICS } from '../../common/queue-space';
 import type { RequestContext } from '../../common/request-context';
 import { pythonRepr } from '../../identity/signed-url/python-repr';
 import type { SocketSession } from '../socket-session';
@@ -10,12 +11,19 @@ export interface ActionSpec {
   policy: string;
   /** Fields of the frame's body its schema types (zaqar/api/v2/request.py), required ones marked. */
   fields: Record<string, [JsonType, 'required'?]>;
+  /** Topics' actions name a topic_name; the rest a queue_name, if any. */
+  space?: QueueSpace;
   run(ctx: RequestContext, body: Body, session: SocketSession): Promise<[status: number, body: unknown]>;
 }
 
 export type ActionTable = Record<string, ActionSpec>;
 
 export const QUEUE: ActionSpec['fields'] = { queue_name: ['string', 'required'] };
+
+/** The queue (or topic) a frame for this action names. */
+export function nameOf(spec: ActionSpec, body: Body): string | undefined {
+  return (spec.space === TOPICS ? body.topic_name : body.queue_name) as string | undefined;
+}
 
 /**
  * A body as the REST services read it: the JSON and its length. The length is Python's

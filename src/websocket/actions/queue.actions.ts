@@ -10,7 +10,7 @@ export function queueActions(queues: QueuesService): ActionTable {
       async run(ctx, body) {
         const query = { marker: opt<string>(body, 'marker'), limit: opt<number>(body, 'limit') };
         const listed = await queues.list(ctx, { ...query, detailed: opt<boolean>(body, 'detailed') });
-        return [200, { queues: listed.queues.map(({ href: _href, ...queue }) => queue) }];
+        return [200, { [ctx.space.collection]: listed.entries.map(({ href: _href, ...queue }) => queue) }];
       },
     },
     queue_create: {
@@ -19,7 +19,7 @@ export function queueActions(queues: QueuesService): ActionTable {
       async run(ctx, body) {
         const name = str(body, 'queue_name');
         const created = await queues.create(ctx, name, ...asDocument(body.metadata ?? {}));
-        return [created ? 201 : 204, `Queue ${name} created.`];
+        return [created ? 201 : 204, `${ctx.space.noun} ${name} created.`];
       },
     },
     queue_delete: {
@@ -27,7 +27,7 @@ export function queueActions(queues: QueuesService): ActionTable {
       fields: QUEUE,
       async run(ctx, body) {
         await queues.delete(ctx, str(body, 'queue_name'));
-        return [204, `Queue ${str(body, 'queue_name')} removed.`];
+        return [204, `${ctx.space.noun} ${str(body, 'queue_name')} removed.`];
       },
     },
     queue_get: {
