@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { parseJsonBody } from './common/request-body';
+import { isV1_1Route } from './common/queue-space';
 import { ROUTES } from './common/route-table';
 import { maxRequestBytes } from './config/limits';
 import { loadSettings, Settings } from './config/settings';
@@ -25,7 +26,9 @@ export async function createApp(settings: Settings): Promise<NestFastifyApplicat
     bodyParser: false, // ours below reads every body
   });
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRoute', (route) => ROUTES.add(route.url, route.method));
+  fastify.addHook('onRoute', (route) => {
+    if (settings.apiV1_1 || !isV1_1Route(route.url)) ROUTES.add(route.url, route.method);
+  });
   // Every body is read as JSON whatever its Content-Type says (as Zaqar does); handlers decide
   // whether a missing or malformed body matters, after the header checks Zaqar makes first.
   fastify.removeAllContentTypeParsers();

@@ -6,7 +6,7 @@ import { Ctx, RequestContext } from '../common/request-context';
 import { Action } from '../policy/action.decorator';
 import { ClaimsService } from './claims.service';
 
-@Controller('v2/queues/:queue/claims')
+@Controller(['v2/queues/:queue/claims', 'v1.1/queues/:queue/claims'])
 export class ClaimsController {
   constructor(private readonly claims: ClaimsService) {}
 

@@ -38,6 +38,11 @@ export class BadRequest extends ZaqarError {
   }
 }
 
+/** A path no route serves, in Zaqar's words (Falcon's 404). */
+export function noSuchResource(path: string): ZaqarError {
+  return new ZaqarError(404, '404 Not Found', `The resource ${path} does not exist.`);
+}
+
 export class NotFound extends ZaqarError {
   constructor(description: string) {
     super(404, 'Not found', description);

@@ -55,9 +55,21 @@ export const TOPICS: QueueSpace = {
   action: (name) => name.replace(/^queues:/, 'topics:'),
 };
 
+/**
+ * API v1.1's view of the queues: the same queues under /v1.1 hrefs, their metadata shown as stored
+ * (Zaqar's v1.1 adds no reserved defaults).
+ */
+export const V1_1_QUEUES: QueueSpace = { ...QUEUES, base: '/v1.1/queues', shownReserved: [] };
+
 /** The space a REST route serves, from its path template (/v2/topics/:queue/messages). */
 export function spaceOfRoute(url: string | undefined): QueueSpace {
-  return url?.startsWith('/v2/topics') ? TOPICS : QUEUES;
+  if (url?.startsWith('/v2/topics')) return TOPICS;
+  return isV1_1Route(url) ? V1_1_QUEUES : QUEUES;
+}
+
+/** Whether a route template is API v1.1's: /v1.1, /v1.1/queues/:queue… */
+export function isV1_1Route(url: string | undefined): boolean {
+  return url === '/v1.1' || (url?.startsWith('/v1.1/') ?? false);
 }
 
 /** Whether a project id holds a control character, which could make it another space's store key. */

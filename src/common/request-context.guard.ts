@@ -4,9 +4,9 @@ import type { FastifyRequest } from 'fastify';
 import { SETTINGS } from '../config/settings.module';
 import type { Settings } from '../config/settings';
 import { acceptsJson } from './accept';
-import { BadRequest, NotAcceptable } from './errors';
+import { BadRequest, NotAcceptable, noSuchResource } from './errors';
 import { header } from './headers';
-import { spaceOfRoute } from './queue-space';
+import { isV1_1Route, spaceOfRoute } from './queue-space';
 import { requestScope } from './request-scope';
 import { UNSCOPED } from './request-context';
 
@@ -25,6 +25,10 @@ export class RequestContextGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     if (this.reflector.get<boolean>(UNSCOPED, context.getHandler())) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
+    // v1.1's routes always exist; unless enabled they answer as paths nobody serves.
+    if (!this.settings.apiV1_1 && isV1_1Route(request.routeOptions.url)) {
+      throw noSuchResource(request.url.split('?')[0]);
+    }
     const headers = request.headers;
     if (headers['content-length'] && headers['content-type']?.toLowerCase() === 'application/x-www-form-urlencoded') {
       throw new BadRequest(

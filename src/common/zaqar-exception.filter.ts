@@ -6,6 +6,7 @@ import {
   InvalidApiRequest,
   InvalidRequestBody,
   MethodNotAllowed,
+  noSuchResource,
   PayloadTooLarge,
   ServiceUnavailable,
   UnsupportedMediaType,
@@ -52,7 +53,7 @@ export class ZaqarExceptionFilter implements ExceptionFilter {
       const path = request.url.split('?')[0];
       const allowed = ROUTES.allowed(path);
       if (allowed.length) return new MethodNotAllowed(request.method, allowed);
-      return new ZaqarError(404, '404 Not Found', `The resource ${path} does not exist.`);
+      return noSuchResource(path);
     }
     if (exception instanceof HttpException && exception.getStatus() < 500) {
       const status = exception.getStatus();

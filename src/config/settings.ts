@@ -20,6 +20,8 @@ export interface Settings {
   storageUrl: string;
   /** Pools and flavors: STORAGE_URL becomes the management store and queues live on pools ([DEFAULT] pooling). */
   pooling: boolean;
+  /** API v1.1 served beside v2 at /v1.1 ([DEFAULT] enable_deprecated_api_versions = 1.1). */
+  apiV1_1: boolean;
   /** Each message shown carries its body's checksum, `MD5:<hex>` ([DEFAULT] enable_checksum). */
   enableChecksum: boolean;
   /** AES-256 key of queues with `_enable_encrypt_messages` ([transport] message_encryption_key); null: none. */
@@ -65,6 +67,7 @@ export function loadSettings(env: Env = process.env): Settings {
     storageUrl: env.STORAGE_URL ?? 'sqlite:data/zaqar.db',
     pooling: toBool('POOLING', env.POOLING ?? conf.DEFAULT?.pooling ?? 'off'),
     messageEncryptionKey: readEncryptionKey(env, conf),
+    apiV1_1: readDeprecatedVersions(env.ENABLE_DEPRECATED_API_VERSIONS ?? conf.DEFAULT?.enable_deprecated_api_versions),
     enableChecksum: toBool('ENABLE_CHECKSUM', env.ENABLE_CHECKSUM ?? conf.DEFAULT?.enable_checksum ?? 'off'),
     redisUrl: env.REDIS_URL || undefined,
     redisPrefix: env.REDIS_PREFIX || 'bull',
@@ -126,6 +129,18 @@ function readLimits(section: Record<string, string>): TransportLimits {
     );
   }
   return limits;
+}
+
+/** Zaqar's choices are 1 and 1.1; v1 (a different message format) is not served here. */
+function readDeprecatedVersions(raw: string | undefined): boolean {
+  const versions = commaList(raw ?? '');
+  const unknown = versions.filter((version) => version !== '1.1');
+  if (unknown.length) {
+    throw new SettingsError(
+      `ENABLE_DEPRECATED_API_VERSIONS may name 1.1 only (API v1 is not served), not "${unknown.join(', ')}"`,
+    );
+  }
+  return versions.length > 0;
 }
 
 function readWorkers(raw: string): number {

@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode } from '@nestjs/common';
 import { Action } from '../policy/action.decorator';
 import { HealthService } from './health.service';
 
-@Controller('v2')
+@Controller(['v2', 'v1.1'])
 export class HealthController {
   constructor(private readonly health: HealthService) {}
 

@@ -7,7 +7,7 @@ import { Action } from '../policy/action.decorator';
 import { queuePath } from '../common/queue-space';
 import { MessagesService } from './messages.service';
 
-@Controller(['v2/queues/:queue/messages', 'v2/topics/:queue/messages'])
+@Controller(['v2/queues/:queue/messages', 'v2/topics/:queue/messages', 'v1.1/queues/:queue/messages'])
 export class MessagesController {
   constructor(private readonly messages: MessagesService) {}
 

@@ -40,8 +40,7 @@ export function confirmationRequest(input: ConfirmationRequestInput): Record<str
     Message:
       input.type === 'SubscriptionConfirmation'
         ? `You have chosen to subscribe to the ${resource}`
-        : `You have unsubscribed successfully to the ${resource}, ` +
-          'you can resubscribe it by using confirmed=True.',
+        : `You have unsubscribed successfully to the ${resource}, ` + 'you can resubscribe it by using confirmed=True.',
     'URL-Signature': signed.signature,
     'URL-Methods': signed.methods[0],
     'URL-Paths': signed.paths[0],

@@ -11,13 +11,18 @@ import { listingBody, QueuesService } from './queues.service';
 
 type RequestHeaders = Record<string, string | undefined>;
 
+/** Where a route is served: v2's queues and topics, and v1.1's queues for the routes v1.1 has. */
+const EVERY_API = ['v2/queues', 'v2/topics', 'v1.1/queues'];
+const V2_ONLY = ['v2/queues', 'v2/topics'];
+const at = (bases: string[], path: string) => bases.map((base) => base + path);
+
 /** Queues, and topics: a topic is a queue of another space (queue-space), without claims or shares. */
-@Controller(['v2/queues', 'v2/topics'])
+@Controller()
 export class QueuesController {
   constructor(private readonly queues: QueuesService) {}
 
   @Action('queues:get_all')
-  @Get()
+  @Get(EVERY_API)
   async list(@Ctx() ctx: RequestContext, @Query() query: QueryParams) {
     const page = await this.queues.list(ctx, {
       marker: stringParam(query, 'marker'),
@@ -29,7 +34,7 @@ export class QueuesController {
   }
 
   @Action('queues:create')
-  @Put(':queue')
+  @Put(at(EVERY_API, '/:queue'))
   async create(
     @Ctx() ctx: RequestContext,
     @Param('queue') queue: string,
@@ -42,13 +47,13 @@ export class QueuesController {
   }
 
   @Action('queues:get')
-  @Get(':queue')
+  @Get(at(EVERY_API, '/:queue'))
   get(@Ctx() ctx: RequestContext, @Param('queue') queue: string) {
     return this.queues.metadata(ctx, queue);
   }
 
   @Action('queues:update')
-  @Patch(':queue')
+  @Patch(at(V2_ONLY, '/:queue'))
   update(
     @Ctx() ctx: RequestContext,
     @Param('queue') queue: string,
@@ -65,20 +70,20 @@ export class QueuesController {
   }
 
   @Action('queues:delete')
-  @Delete(':queue')
+  @Delete(at(EVERY_API, '/:queue'))
   @HttpCode(204)
   async delete(@Ctx() ctx: RequestContext, @Param('queue') queue: string): Promise<void> {
     await this.queues.delete(ctx, queue);
   }
 
   @Action('queues:stats')
-  @Get(':queue/stats')
+  @Get(at(EVERY_API, '/:queue/stats'))
   stats(@Ctx() ctx: RequestContext, @Param('queue') queue: string) {
     return this.queues.stats(ctx, queue);
   }
 
   @Action('queues:purge')
-  @Post(':queue/purge')
+  @Post(at(V2_ONLY, '/:queue/purge'))
   @HttpCode(204)
   async purge(
     @Ctx() ctx: RequestContext,

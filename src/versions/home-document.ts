@@ -1,6 +1,6 @@
 /**
- * The v2 home document (draft-nottingham-json-home), listing the resources this server serves.
- * A feature adds its rels here when it lands, so the document never promises what is missing.
+ * The home documents (draft-nottingham-json-home) of v2 and v1.1, listing the resources this server
+ * serves. A feature adds its rels here when it lands, so a document never promises what is missing.
  */
 interface Rel {
   template: string;
@@ -59,6 +59,28 @@ function describe(rel: Rel) {
   return { ...target, hints };
 }
 
-export const HOME_DOCUMENT = {
-  resources: Object.fromEntries(Object.entries(RELS).map(([name, rel]) => [`rel/${name}`, describe(rel)])),
-};
+function homeDocument(rels: Record<string, Rel>) {
+  return {
+    resources: Object.fromEntries(Object.entries(rels).map(([name, rel]) => [`rel/${name}`, describe(rel)])),
+  };
+}
+
+export const HOME_DOCUMENT = homeDocument(RELS);
+
+/** v1.1 has neither shares, purges nor single-message GET rels, and its queue rel allows PUT and DELETE. */
+const V2_ONLY_RELS = ['queue_share', 'queue_purge', 'message_get'];
+
+export const V1_1_HOME_DOCUMENT = homeDocument(
+  Object.fromEntries(
+    Object.entries(RELS)
+      .filter(([name]) => !V2_ONLY_RELS.includes(name))
+      .map(([name, rel]) => [
+        name,
+        {
+          ...rel,
+          template: rel.template.replace(/^\/v2\//, '/v1.1/'),
+          allow: name === 'queue' ? ['PUT', 'DELETE'] : rel.allow,
+        },
+      ]),
+  ),
+);
