@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { clientGone } from '../common/client-gone';
 import { intParam, Query as QueryParams } from '../common/query';
 import { contentLength } from '../common/request-body';
 import { Ctx, RequestContext } from '../common/request-context';
@@ -20,7 +21,9 @@ export class ClaimsController {
     @Headers() headers: Record<string, string | undefined>,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const claim = await this.claims.create(ctx, queue, body, contentLength(headers), intParam(query, 'limit'));
+    const terms = { limit: intParam(query, 'limit'), wait: intParam(query, 'wait') };
+    const abort = terms.wait ? clientGone(reply) : undefined;
+    const claim = await this.claims.create(ctx, queue, body, contentLength(headers), terms, abort);
     if (!claim) {
       reply.status(204); // Zaqar answers 204, not 200, when nothing could be claimed
       return undefined;

@@ -12,10 +12,18 @@ import { deadLetterPolicy } from '../queues/queue-metadata';
 import { QueueReadCache } from '../queues/queue-read.cache';
 import { CLAIM_STORE, ClaimStore } from '../storage/storage.contract';
 import { queuePath, queueRef } from '../common/queue-space';
+import { MessageSignals } from '../messages/wait/message-signals';
+import { waitMs } from '../messages/wait/wait-param';
 
 interface ClaimTerms {
   ttl: number;
   grace: number;
+}
+
+export interface ClaimQuery {
+  limit?: number;
+  /** Seconds to wait for a message when none is free (long polling), 0-20. */
+  wait?: number;
 }
 
 @Injectable()
@@ -25,19 +33,25 @@ export class ClaimsService {
     private readonly cache: QueueReadCache,
     @Inject(SETTINGS) private readonly settings: Settings,
     private readonly bodies: MessageBodies,
+    private readonly signals: MessageSignals,
   ) {}
 
   private get limits() {
     return this.settings.limits;
   }
 
-  /** Claims up to `limit` messages; null when nothing was free (Zaqar answers 204 then). */
+  /**
+   * Claims up to `limit` messages; null when nothing was free (Zaqar answers 204 then). With
+   * `wait`, waits up to that long for a message to be posted when none is free; a claim made as
+   * the caller went away (`abort`) is released at once, so its messages are not held for nobody.
+   */
   async create(
     ctx: RequestContext,
     queue: string,
     body: unknown,
     length: number | undefined,
-    limit: number | undefined,
+    { limit, wait }: ClaimQuery,
+    abort?: AbortSignal,
   ) {
     const terms = length ? this.readTerms(body, length) : this.defaultTerms();
     this.checkTtl(terms.ttl);
@@ -51,18 +65,32 @@ export class ClaimsService {
         `The grace for a claim may not exceed ${maxGrace} seconds, and must be at least ${MIN_CLAIM_GRACE} seconds long.`,
       );
     }
+    const waiting = waitMs(wait);
     const ref = queueRef(ctx, queue);
-    const metadata = (await this.cache.get(ref)) ?? {};
-    const now = Date.now();
-    const deadLetter = deadLetterPolicy(metadata);
-    const batch = await this.claims.create(ref, { ...terms, limit: limit ?? 10, deadLetter }, now);
-    this.cache.messagesChanged(ref);
-    if (deadLetter) this.cache.messagesChanged(queueRef(ctx, deadLetter.queue));
+    const claim = () => this.claimOnce(ctx, queue, terms, limit ?? 10);
+    const batch = waiting
+      ? await this.signals.poll(ref, 'claim', waiting, claim, (made) => made.messages.length > 0, abort)
+      : await claim();
     if (!batch.messages.length) return null;
+    if (abort?.aborted) {
+      await this.claims.release(ref, batch.claimId, Date.now());
+      return null;
+    }
+    const now = Date.now();
     return {
       location: `${queuePath(ctx, queue)}/claims/${batch.claimId}`,
       messages: batch.messages.map((m) => this.bodies.view(m, queuePath(ctx, queue), now, batch.claimId)),
     };
+  }
+
+  private async claimOnce(ctx: RequestContext, queue: string, terms: ClaimTerms, limit: number) {
+    const ref = queueRef(ctx, queue);
+    const metadata = (await this.cache.get(ref)) ?? {};
+    const deadLetter = deadLetterPolicy(metadata);
+    const batch = await this.claims.create(ref, { ...terms, limit, deadLetter }, Date.now());
+    this.cache.messagesChanged(ref);
+    if (deadLetter) this.cache.messagesChanged(queueRef(ctx, deadLetter.queue));
+    return batch;
   }
 
   async get(ctx: RequestContext, queue: string, claimId: string) {

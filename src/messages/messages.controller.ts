@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { clientGone } from '../common/client-gone';
 import { boolParam, intParam, listParam, Query as QueryParams, stringParam } from '../common/query';
 import { contentLength } from '../common/request-body';
 import { Ctx, RequestContext } from '../common/request-context';
@@ -29,16 +30,23 @@ export class MessagesController {
 
   @Action('messages:get_all')
   @Get()
-  list(@Ctx() ctx: RequestContext, @Param('queue') queue: string, @Query() query: QueryParams) {
+  list(
+    @Ctx() ctx: RequestContext,
+    @Param('queue') queue: string,
+    @Query() query: QueryParams,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const ids = listParam(query, 'ids');
     if (ids) return this.messages.getByIds(ctx, queue, ids);
-    return this.messages.list(ctx, queue, {
+    const listing = {
       marker: stringParam(query, 'marker'),
       limit: intParam(query, 'limit'),
       echo: boolParam(query, 'echo'),
       includeClaimed: boolParam(query, 'include_claimed'),
       includeDelayed: boolParam(query, 'include_delayed'),
-    });
+      wait: intParam(query, 'wait'),
+    };
+    return this.messages.list(ctx, queue, listing, listing.wait ? clientGone(reply) : undefined);
   }
 
   @Action('messages:delete_all')

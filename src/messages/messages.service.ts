@@ -22,6 +22,8 @@ import {
 import { MessageBodies } from './bodies/message-bodies';
 import { MESSAGE_STAGES, MessagePosting, MessageStage } from './pipeline/message-stage';
 import { queuePath, queueRef } from '../common/queue-space';
+import { MessageSignals } from './wait/message-signals';
+import { waitMs } from './wait/wait-param';
 
 export interface MessageListQuery {
   marker?: string;
@@ -29,6 +31,8 @@ export interface MessageListQuery {
   echo?: boolean;
   includeClaimed?: boolean;
   includeDelayed?: boolean;
+  /** Seconds to wait for a message when none is there yet (long polling), 0-20. */
+  wait?: number;
 }
 
 export interface BulkDeleteQuery {
@@ -48,6 +52,7 @@ export class MessagesService {
     @Inject(SETTINGS) private readonly settings: Settings,
     @Inject(MESSAGE_STAGES) private readonly stages: MessageStage[],
     private readonly bodies: MessageBodies,
+    private readonly signals: MessageSignals,
   ) {}
 
   private get limits() {
@@ -70,6 +75,7 @@ export class MessagesService {
     const ids = await this.messages.post(ref, ctx.clientId, stored, Date.now(), posting?.notify);
     if (posting) this.afterStages(posting);
     this.cache.messagesChanged(ref);
+    this.signals.posted(ref, ids.length);
     return ids.map((id) => `${queuePath(ctx, queue)}/messages/${id}`);
   }
 
@@ -92,8 +98,20 @@ export class MessagesService {
     }
   }
 
-  async list(ctx: RequestContext, queue: string, query: MessageListQuery) {
+  /**
+   * A page of the feed after the marker. With `wait`, an empty page waits up to that long for a
+   * message to be posted (by anyone, through any server process) and answers as soon as one shows.
+   */
+  async list(ctx: RequestContext, queue: string, query: MessageListQuery, abort?: AbortSignal) {
     this.checkPageLimit(query.limit);
+    const wait = waitMs(query.wait);
+    const ref = queueRef(ctx, queue);
+    const page = () => this.page(ctx, queue, query);
+    if (!wait) return page();
+    return this.signals.poll(ref, 'list', wait, page, (found) => found.messages.length > 0, abort);
+  }
+
+  private async page(ctx: RequestContext, queue: string, query: MessageListQuery) {
     const ref = queueRef(ctx, queue);
     const metadata = (await this.cache.get(ref)) ?? {};
     // Zaqar lists delayed messages unless the queue itself sets a default delay.
@@ -118,6 +136,7 @@ export class MessagesService {
         ['echo', query.echo],
         ['include_claimed', query.includeClaimed],
         ['include_delayed', includeDelayed],
+        ['wait', query.wait],
       ],
       query.marker !== undefined,
       page.marker ?? undefined,

@@ -1,4 +1,5 @@
 import cluster from 'node:cluster';
+import { onSiblingMessages, sendToOtherWorkers } from '../process/worker-relay';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import Redis from 'ioredis';
 import type { Settings } from '../config/settings';
@@ -19,6 +20,8 @@ export function socketConnectionId(subscriber: string): string | undefined {
 
 /** What reaches a connection: the notification, as a webhook would be posted it. */
 export type Push = (notification: Record<string, unknown>) => void;
+
+const RELAY_TOPIC = 'socketPush';
 
 interface Envelope {
   zaqarSocketPush: { connection: string; notification: Record<string, unknown> };
@@ -48,9 +51,7 @@ export class SocketPushes implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly channel: string;
   private publisher?: Redis;
   private listener?: Redis;
-  private readonly fromPrimary = (message: unknown) => {
-    if (isEnvelope(message)) this.deliverHere(message);
-  };
+  private stopRelay?: () => void;
 
   constructor(@Inject(SETTINGS) private readonly settings: Settings) {
     this.channel = `${settings.redisPrefix}:zaqar:socket-pushes`;
@@ -68,12 +69,14 @@ export class SocketPushes implements OnApplicationBootstrap, OnModuleDestroy {
       });
       await this.listener.subscribe(this.channel);
     } else if (cluster.isWorker) {
-      process.on('message', this.fromPrimary);
+      this.stopRelay = onSiblingMessages(RELAY_TOPIC, (message) => {
+        if (isEnvelope(message)) this.deliverHere(message);
+      });
     }
   }
 
   async onModuleDestroy(): Promise<void> {
-    process.off('message', this.fromPrimary);
+    this.stopRelay?.();
     await Promise.all([this.publisher?.quit(), this.listener?.quit()]);
   }
 
@@ -91,8 +94,8 @@ export class SocketPushes implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.deliverHere(envelope)) return;
     if (this.publisher) {
       await this.publisher.publish(this.channel, JSON.stringify(envelope));
-    } else if (cluster.isWorker && process.send) {
-      process.send(envelope);
+    } else {
+      sendToOtherWorkers(RELAY_TOPIC, envelope);
     }
   }
 
@@ -106,12 +109,4 @@ export class SocketPushes implements OnApplicationBootstrap, OnModuleDestroy {
     }
     return true;
   }
-}
-
-/** The primary's half of the cluster relay: a push from one worker goes to every other. */
-export function relaySocketPushes(workers: () => Iterable<{ send(message: unknown): boolean; id: number }>): void {
-  cluster.on('message', (from, message) => {
-    if (!isEnvelope(message)) return;
-    for (const worker of workers()) if (worker.id !== from.id) worker.send(message);
-  });
 }

@@ -1,5 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
-import { relaySocketPushes } from '../notifications/socket-pushes';
+import { relayBetweenWorkers } from './worker-relay';
 
 /**
  * Runs the server as several processes sharing one port (Node's cluster module), as Zaqar runs
@@ -59,7 +59,7 @@ export function superviseWorkers(count: number, port: number, log = (line: strin
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => stopAll(0));
   }
-  // Without Redis, a notification for a socket held by another worker goes through here.
-  relaySocketPushes(() => [...serving.keys()].filter((worker) => worker.isConnected()));
+  // Without Redis, a notification for a socket held by another worker goes through here, and so do message signals.
+  relayBetweenWorkers(() => [...serving.keys()].filter((worker) => worker.isConnected()));
   for (let i = 0; i < count; i++) spawn();
 }

@@ -3,6 +3,8 @@ import { openPostgresDriver } from './postgres/postgres.driver';
 import { PostgresStorageModule } from './postgres/postgres-storage.module';
 import { openSqliteThreadDriver } from './sqlite/sqlite-thread.driver';
 import { SqliteStorageModule } from './sqlite/sqlite-storage.module';
+import type { SignalChannel } from '../messages/wait/message-signals';
+import { PostgresSignalChannel } from './postgres/pg-signal-channel';
 import type { StorageDriver } from './storage.contract';
 
 /** One storage back end: its Nest module for STORAGE_URL, and a plain opener for pools. */
@@ -14,6 +16,8 @@ export interface StorageProvider {
    * enum members (FIFO 1, CLAIMS 2, DURABILITY 3, AOD 4, HIGH_THROUGHPUT 5).
    */
   capabilities: string[];
+  /** How its server processes tell each other of new messages (long polling), when it has a way. */
+  signalChannel?(url: string): SignalChannel;
 }
 
 const ALL_CAPABILITIES = ['1', '2', '3', '4', '5'];
@@ -28,6 +32,7 @@ const POSTGRES: StorageProvider = {
   module: (url) => PostgresStorageModule.forRoot(url),
   open: openPostgresDriver,
   capabilities: ALL_CAPABILITIES,
+  signalChannel: (url) => new PostgresSignalChannel(url),
 };
 
 /** URL scheme → the provider that serves it. A new provider adds one line here. */

@@ -25,11 +25,17 @@ export class SocketSession {
   private authenticated?: Identity;
   private expiry?: NodeJS.Timeout;
   private readonly subscriptions = new Map<string, SocketSubscription>();
+  private readonly ended = new AbortController();
 
   constructor(
     readonly push: Push,
     private readonly close: (code: number, reason: string) => void,
   ) {}
+
+  /** Fires when the connection ends: its waiting lists and claims stop waiting. */
+  get closed(): AbortSignal {
+    return this.ended.signal;
+  }
 
   get identity(): Identity | undefined {
     return this.authenticated;
@@ -59,6 +65,7 @@ export class SocketSession {
   end(): SocketSubscription[] {
     clearTimeout(this.expiry);
     this.authenticated = undefined;
+    this.ended.abort();
     return [...this.subscriptions.values()];
   }
 }

@@ -7,10 +7,11 @@ export function claimActions(claims: ClaimsService): ActionTable {
   return {
     claim_create: {
       policy: 'claims:create',
-      fields: { ...QUEUE, ttl: ['integer'], grace: ['integer'], limit: ['integer'] },
-      async run(ctx, body) {
+      fields: { ...QUEUE, ttl: ['integer'], grace: ['integer'], limit: ['integer'], wait: ['integer'] },
+      async run(ctx, body, session) {
         const terms = { ttl: body.ttl, grace: body.grace };
-        const claim = await claims.create(ctx, str(body, 'queue_name'), ...asDocument(terms), opt(body, 'limit'));
+        const query = { limit: opt<number>(body, 'limit'), wait: opt<number>(body, 'wait') };
+        const claim = await claims.create(ctx, str(body, 'queue_name'), ...asDocument(terms), query, session.closed);
         if (!claim) return [204, { claim_id: null }];
         const claimId = idOf(claim.location);
         return [201, { claim_id: claimId, messages: claim.messages.map((m) => socketMessage(m, claimId)) }];

@@ -36,15 +36,18 @@ export function messageActions(messages: MessagesService): ActionTable {
         echo: ['boolean'],
         include_claimed: ['boolean'],
         include_delayed: ['boolean'],
+        wait: ['integer'],
       },
-      async run(ctx, body) {
-        const page = await messages.list(ctx, str(body, 'queue_name'), {
-          marker: opt(body, 'marker'),
-          limit: opt(body, 'limit'),
-          echo: opt(body, 'echo'),
-          includeClaimed: opt(body, 'include_claimed'),
-          includeDelayed: opt(body, 'include_delayed'),
-        });
+      async run(ctx, body, session) {
+        const listing = {
+          marker: opt<string>(body, 'marker'),
+          limit: opt<number>(body, 'limit'),
+          echo: opt<boolean>(body, 'echo'),
+          includeClaimed: opt<boolean>(body, 'include_claimed'),
+          includeDelayed: opt<boolean>(body, 'include_delayed'),
+          wait: opt<number>(body, 'wait'),
+        };
+        const page = await messages.list(ctx, str(body, 'queue_name'), listing, session.closed);
         return [200, { messages: page.messages.map((m) => socketMessage(m)) }];
       },
     },
