@@ -16,7 +16,10 @@
  * and ws-worker, the work of post1, post10 and worker on one persistent socket per connection with
  * one request in flight, reported next to their REST counterparts when those ran too; push, a
  * socket subscription on the target and messages posted over REST, BENCH_PUSH_RATE (50) per
- * second for --seconds, to the --push-via process or the target itself: post-to-push latency.
+ * second for --seconds, to the --push-via process or the target itself: post-to-push latency;
+ * claim-wait and claim-poll, post-to-claim latency of long-polling workers and of workers polling
+ * every 100 ms (BENCH_CLAIM_WORKERS 8, BENCH_CLAIM_MESSAGES 500, BENCH_CLAIM_RATE 50 posts/s),
+ * with the database's statements per second given --pg-stats; see claim-latency.ts.
  * Each scenario runs against every target in turn (A, B, then the next scenario) so that machine
  * noise hits all targets alike. Progress goes to stderr, the Markdown report to stdout; the exit
  * status is 1 when anything failed (errors, non-2xx, a check).
@@ -35,6 +38,8 @@
  *   --push-via U,…   BENCH_PUSH_VIA         push only: for each target, in URL order, the REST URL of
  *                                          another process sharing its store and REDIS_URL to post
  *                                          to (default: the target itself)
+ *   --pg-stats U,…   BENCH_PG_STATS         claim-wait/claim-poll: each target's PostgreSQL database
+ *                                          URL ('-' for none), in URL order, to count its statements
  *   --pgbench URL    BENCH_PGBENCH_URL      also run the pgbench claim+delete baseline on that database
  *   --pgbench-rounds N  BENCH_PGBENCH_ROUNDS  pgbench rounds, VACUUM between them (3)
  *   --json FILE      BENCH_JSON             also write the raw numbers as JSON
@@ -69,6 +74,7 @@ const FLAGS = [
   'scenarios',
   'ws-port',
   'push-via',
+  'pg-stats',
   'pgbench',
   'pgbench-rounds',
   'json',
@@ -113,7 +119,13 @@ function numberOption(args: Args, flag: string, env: string, fallback: number): 
   return value;
 }
 
-function toTarget(url: string, label: string, wsPort: number | null = null, pushVia: Target | null = null): Target {
+function toTarget(
+  url: string,
+  label: string,
+  wsPort: number | null = null,
+  pushVia: Target | null = null,
+  statsUrl: string | null = null,
+): Target {
   const parsed = new URL(url);
   if (parsed.protocol !== 'http:') usage(2, `only http:// targets are supported: ${url}`);
   return {
@@ -124,6 +136,7 @@ function toTarget(url: string, label: string, wsPort: number | null = null, push
     prefix: parsed.pathname.replace(/\/+$/, ''),
     wsPort,
     pushVia,
+    statsUrl,
   };
 }
 
@@ -206,10 +219,12 @@ async function main(): Promise<void> {
   const labels = (option(args, 'labels', 'BENCH_LABELS') ?? '').split(',').map((l) => l.trim());
   const ports = wsPorts(args, urls.length);
   const via = perTarget(args, 'push-via', 'BENCH_PUSH_VIA', urls.length, []);
+  const stats = perTarget(args, 'pg-stats', 'BENCH_PG_STATS', urls.length, []);
   const label = (url: string, i: number) => labels[i] || url.replace(/^http:\/\//, '');
-  const targets = urls.map((url, i) =>
-    toTarget(url, label(url, i), ports[i], via[i] ? toTarget(via[i], `${label(url, i)} via ${via[i]}`) : null),
-  );
+  const targets = urls.map((url, i) => {
+    const pushVia = via[i] ? toTarget(via[i], `${label(url, i)} via ${via[i]}`) : null;
+    return toTarget(url, label(url, i), ports[i], pushVia, stats[i] && stats[i] !== '-' ? stats[i] : null);
+  });
   const seconds = numberOption(args, 'seconds', 'BENCH_SECONDS', 10);
   const repeat = Math.max(1, Math.round(numberOption(args, 'repeat', 'BENCH_REPEAT', 1)));
   const fixedPrefill = process.env.BENCH_WORKER_PREFILL;

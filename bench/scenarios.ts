@@ -16,6 +16,7 @@ import {
   headerBlock,
   runLoad,
 } from './load';
+import { claimPoll, claimWait } from './claim-latency';
 import { fanout } from './fanout';
 
 export interface Target {
@@ -29,6 +30,8 @@ export interface Target {
   wsPort: number | null;
   /** For push: another process of the same deployment (store and Redis) the messages are posted to. */
   pushVia: Target | null;
+  /** Its PostgreSQL database, for the statement counts of claim-wait and claim-poll (--pg-stats). */
+  statsUrl: string | null;
 }
 
 export interface BenchSettings {
@@ -478,6 +481,8 @@ export const SCENARIOS: Scenario[] = [
   stats,
   queue,
   fanout,
+  claimWait,
+  claimPoll,
   posting('post1-4q', 1, 4),
   worker4,
 ];

@@ -25,8 +25,9 @@ export class RequestContextGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     if (this.reflector.get<boolean>(UNSCOPED, context.getHandler())) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const route = request.routeOptions.url; // Fastify builds routeOptions anew on each read
     // v1.1's routes always exist; unless enabled they answer as paths nobody serves.
-    if (!this.settings.apiV1_1 && isV1_1Route(request.routeOptions.url)) {
+    if (!this.settings.apiV1_1 && isV1_1Route(route)) {
       throw noSuchResource(request.url.split('?')[0]);
     }
     const headers = request.headers;
@@ -39,7 +40,7 @@ export class RequestContextGuard implements CanActivate {
     }
     if (!acceptsJson(header(headers, 'accept'))) throw new NotAcceptable();
     const queue = (request.params as Record<string, string> | undefined)?.queue;
-    const space = spaceOfRoute(request.routeOptions.url);
+    const space = spaceOfRoute(route);
     request.zaqar = requestScope(headers, request.user!, queue, this.settings.limits, space);
     return true;
   }
