@@ -9,21 +9,20 @@ import { HOME_DOCUMENT, V1_1_HOME_DOCUMENT } from './home-document';
 const HOME_BYTES = Buffer.from(JSON.stringify(HOME_DOCUMENT));
 const V1_1_HOME_BYTES = Buffer.from(JSON.stringify(V1_1_HOME_DOCUMENT));
 
-const V1_1 = {
-  id: '1.1',
-  status: 'DEPRECATED',
-  updated: '2016-7-29T02:22:47Z',
-  'media-types': [{ base: 'application/json', type: 'application/vnd.openstack.messaging-v1_1+json' }],
-  links: [{ href: '/v1.1/', rel: 'self' }],
-};
+/** One entry of Zaqar's versions document: `path` is its home ('v2'), `mediaSuffix` its media type's ('v2'). */
+function version(id: string, status: string, updated: string, path: string, mediaSuffix: string) {
+  const type = `application/vnd.openstack.messaging-${mediaSuffix}+json`;
+  return {
+    id,
+    status,
+    updated,
+    'media-types': [{ base: 'application/json', type }],
+    links: [{ href: `/${path}/`, rel: 'self' }],
+  };
+}
 
-const V2 = {
-  id: '2',
-  status: 'CURRENT',
-  updated: '2014-9-24T04:06:47Z',
-  'media-types': [{ base: 'application/json', type: 'application/vnd.openstack.messaging-v2+json' }],
-  links: [{ href: '/v2/', rel: 'self' }],
-};
+const V1_1 = version('1.1', 'DEPRECATED', '2016-7-29T02:22:47Z', 'v1.1', 'v1_1');
+const V2 = version('2', 'CURRENT', '2014-9-24T04:06:47Z', 'v2', 'v2');
 
 @Controller()
 export class VersionsController {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { QueueRef } from '../../storage/storage.contract';
 
@@ -54,7 +53,7 @@ export class MessageSignals implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(@Inject(SIGNAL_CHANNEL) private readonly channel: SignalChannel) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.channel.open((signals) => signals.forEach((signal) => this.wake(signal)));
+    await this.channel.open((signals) => signals.forEach(({ ref, count }) => this.wake(keyOf(ref), count)));
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -66,19 +65,17 @@ export class MessageSignals implements OnApplicationBootstrap, OnModuleDestroy {
   /** `count` messages may have become free on the queue: wakes its waiters here and elsewhere. */
   posted(ref: QueueRef, count: number): void {
     if (count <= 0) return;
-    const signal = { ref, count };
-    this.wake(signal);
     const key = keyOf(ref);
+    this.wake(key, count);
     const queued = this.pending.get(key);
     if (queued) queued.count += count;
-    else this.pending.set(key, { ...signal });
+    else this.pending.set(key, { ref, count });
     this.scheduleFlush();
   }
 
   /**
    * The first signal after a quiet spell goes out on the next tick; under load, one publish per
-   * PUBLISH_GAP_MS carries all of them, so a busy server sends 50 a second at most
-   * instead of one per post (measured: one NOTIFY per tick cost PostgreSQL posting a fifth).
+   * PUBLISH_GAP_MS carries all of them, so a busy server does not pay a publish per post.
    */
   private scheduleFlush(): void {
     if (this.flushing) return;
@@ -146,8 +143,8 @@ export class MessageSignals implements OnApplicationBootstrap, OnModuleDestroy {
     return { promise, cancel: () => finish(false) };
   }
 
-  private wake({ ref, count }: Signal): void {
-    const set = this.waiters.get(keyOf(ref));
+  private wake(key: string, count: number): void {
+    const set = this.waiters.get(key);
     if (!set) return;
     let claimers = count;
     for (const waiter of [...set]) {
@@ -169,6 +166,3 @@ export class MessageSignals implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 }
-
-/** A process's own signals come back on Redis and PostgreSQL channels; its id tells them apart. */
-export const PROCESS_SIGNAL_ID = randomUUID();

@@ -1,4 +1,8 @@
-import { PROCESS_SIGNAL_ID, type Signal } from './message-signals';
+import { randomUUID } from 'node:crypto';
+import type { Signal } from './message-signals';
+
+/** A process's own signals come back on Redis and PostgreSQL channels; its id tells them apart. */
+const PROCESS_SIGNAL_ID = randomUUID();
 
 /** One tick's signals as the channels carry them, marked with the sending process. */
 export function encodeSignals(signals: Signal[]): string {
