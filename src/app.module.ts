@@ -3,12 +3,14 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ClaimsModule } from './claims/claims.module';
 import { RequestContextGuard } from './common/request-context.guard';
 import { ZaqarExceptionFilter } from './common/zaqar-exception.filter';
+import type { Logger } from 'pino';
 import type { Settings } from './config/settings';
 import { SettingsModule } from './config/settings.module';
 import { HealthModule } from './health/health.module';
 import { IdentityGuard } from './identity/identity.guard';
 import { IdentityModule } from './identity/identity.module';
 import { JobsModule } from './jobs/jobs.module';
+import { LoggingModule } from './logging/logging.module';
 import { MessagesModule } from './messages/messages.module';
 import { MessagePipelineModule } from './messages/pipeline/message-pipeline.module';
 import { PolicyGuard } from './policy/policy.guard';
@@ -23,11 +25,12 @@ import { WebsocketModule } from './websocket/websocket.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(settings: Settings): DynamicModule {
+  static forRoot(settings: Settings, logger: Logger): DynamicModule {
     return {
       module: AppModule,
       imports: [
         SettingsModule.forRoot(settings),
+        LoggingModule.forRoot(logger),
         IdentityModule.forRoot(settings),
         PolicyModule,
         StorageModule.forRoot(settings.storageUrl, { pooling: settings.pooling }),

@@ -1,31 +1,35 @@
 import 'reflect-metadata';
 import cluster from 'node:cluster';
-import { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { parseJsonBody } from './common/request-body';
 import { isV1_1Route } from './common/queue-space';
 import { ROUTES } from './common/route-table';
+import { createLogger } from './logging/logger';
+import { logRequests, newRequestId } from './logging/request-log';
 import { maxRequestBytes } from './config/limits';
 import { loadSettings, Settings } from './config/settings';
 import { missingV8Flags } from './process/v8-flags';
 import { superviseWorkers } from './process/worker-processes';
 import { ZaqarIoAdapter } from './socketio/zaqar-io.adapter';
 
-const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-
 export async function createApp(settings: Settings): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: maxRequestBytes(settings.limits),
     routerOptions: { ignoreTrailingSlash: true },
+    genReqId: newRequestId,
+    requestIdHeader: false,
   });
-  const level = (process.env.LOG_LEVEL ?? 'log') as LogLevel;
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(settings), adapter, {
-    logger: LOG_LEVELS.slice(0, Math.max(1, LOG_LEVELS.indexOf(level) + 1)),
+  const logger = createLogger(settings.log);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(settings, logger), adapter, {
+    bufferLogs: true,
     bodyParser: false, // ours below reads every body
   });
+  app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
+  logRequests(fastify, logger);
   fastify.addHook('onRoute', (route) => {
     if (settings.apiV1_1 || !isV1_1Route(route.url)) ROUTES.add(route.url, route.method);
   });

@@ -2,6 +2,7 @@ import { DEFAULT_LIMITS, TransportLimits } from './limits';
 import { SettingsError, toBool, toInt } from './config-values';
 import { NotificationSettings, readNotificationSettings } from './notification-settings';
 import { readEncryptionKey } from './encryption-key';
+import { LogSettings, readLogSettings } from './log-settings';
 import { readZaqarConf, ZaqarConf } from './zaqar-conf';
 
 export { SettingsError } from './config-values';
@@ -44,6 +45,7 @@ export interface Settings {
   notification: NotificationSettings;
   /** Stages every post runs through before it is stored ([storage] message_pipeline), in order. */
   messagePipeline: string[];
+  log: LogSettings;
   /** The whole zaqar.conf, for sections read by the modules that own them ([keystone_authtoken]). */
   conf: ZaqarConf;
 }
@@ -79,6 +81,7 @@ export function loadSettings(env: Env = process.env): Settings {
     notification: readNotificationSettings(env, conf, authStrategy, serverUrl(host, port)),
     signedUrlSecretKey: env.SIGNED_URL_SECRET_KEY ?? conf.signed_url?.secret_key ?? '',
     messagePipeline: commaList(env.MESSAGE_PIPELINE ?? conf.storage?.message_pipeline ?? NOTIFIER),
+    log: readLogSettings(env),
     conf,
   };
 }
