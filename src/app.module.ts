@@ -5,6 +5,7 @@ import { RequestContextGuard } from './common/request-context.guard';
 import { ZaqarExceptionFilter } from './common/zaqar-exception.filter';
 import type { Settings } from './config/settings';
 import { SettingsModule } from './config/settings.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { HealthModule } from './health/health.module';
 import { IdentityGuard } from './identity/identity.guard';
 import { IdentityModule } from './identity/identity.module';
@@ -42,6 +43,7 @@ export class AppModule {
         PoolingApiModule.forRoot(settings),
         WebsocketModule,
         SocketioModule.forRoot(settings),
+        DashboardModule,
       ],
       providers: [
         // in Zaqar's order: who is asking (401/404), request checks (400), then policy (403)
