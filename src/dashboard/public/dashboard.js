@@ -19,7 +19,11 @@ function el(tag, { dataset, ...props } = {}, ...children) {
   return node;
 }
 
-const cell = (className, ...children) => el('td', { className }, ...children);
+/** A table row whose cells are named by their column's class, in column order. */
+function row(props, cells) {
+  return el('tr', props, ...Object.entries(cells).map(([className, content]) => el('td', { className }, content)));
+}
+
 const json = (value) => el('pre', {}, JSON.stringify(value, null, 2));
 
 function replaceRows(table, rows, emptyText) {
@@ -115,7 +119,8 @@ const queuePath = (name) => `/v2/queues/${encodeURIComponent(name)}`;
 
 /** Zaqar pages forward only, by `next` links; going back replays the hrefs already seen. */
 class Pager {
-  constructor(nav) {
+  constructor(nav, limit) {
+    this.limit = limit;
     this.start(null);
     [this.previousButton, this.nextButton] = nav.querySelectorAll('button');
     this.previousButton.onclick = () => this.go(this.history.pop());
@@ -137,9 +142,9 @@ class Pager {
   }
 
   /** A page shorter than its limit is the last one, though Zaqar still links past it to an empty page. */
-  update(links, count, limit) {
+  update(links, count) {
     const next = links?.find((link) => link.rel === 'next');
-    this.nextHref = next && count >= limit ? next.href : null;
+    this.nextHref = next && count >= this.limit ? next.href : null;
     this.previousButton.disabled = this.history.length === 0;
     this.nextButton.disabled = !this.nextHref;
   }
@@ -148,9 +153,9 @@ class Pager {
 // ---- what the page shows
 
 const state = { queue: null, metadata: new Map(), depths: new Map(), paused: false, timer: 0 };
-const queuePager = new Pager($('#queues > nav'));
-const messagePager = new Pager($('#message-table + nav'));
-const subscriptionPager = new Pager($('#subscription-table + nav'));
+const queuePager = new Pager($('#queues > nav'), QUEUES_PER_PAGE);
+const messagePager = new Pager($('#message-table + nav'), ITEMS_PER_PAGE);
+const subscriptionPager = new Pager($('#subscription-table + nav'), ITEMS_PER_PAGE);
 
 async function showQueues() {
   const { data } = await api('GET', queuePager.href);
@@ -162,20 +167,21 @@ async function showQueues() {
     return queueRow(queue.name, stats[i].data.messages, at);
   });
   replaceRows($('#queue-table'), rows, 'No queues yet.');
-  queuePager.update(data?.links, queues.length, QUEUES_PER_PAGE);
+  queuePager.update(data?.links, queues.length);
 }
 
 function queueRow(name, messages, at) {
   const open = el('button', { type: 'button', className: 'link', onclick: () => run(() => openQueue(name)) }, name);
-  return el(
-    'tr',
+  return row(
     { dataset: { queue: name }, className: name === state.queue ? 'selected' : '' },
-    cell('name', open),
-    cell('depth', messages.total),
-    cell('claimed', messages.claimed),
-    cell('free', messages.free),
-    cell('oldest', messages.oldest ? messages.oldest.age : '—'),
-    cell('rate', depthRate(name, messages.total, at)),
+    {
+      name: open,
+      depth: messages.total,
+      claimed: messages.claimed,
+      free: messages.free,
+      oldest: messages.oldest ? messages.oldest.age : '—',
+      rate: depthRate(name, messages.total, at),
+    },
   );
 }
 
@@ -195,10 +201,10 @@ async function showQueue() {
   ]);
   const messageList = messages.data?.messages ?? [];
   replaceRows($('#message-table'), messageList.map(messageRow), 'No messages on this page.');
-  messagePager.update(messages.data?.links, messageList.length, ITEMS_PER_PAGE);
+  messagePager.update(messages.data?.links, messageList.length);
   const subscriptionList = subscriptions.data?.subscriptions ?? [];
   replaceRows($('#subscription-table'), subscriptionList.map(subscriptionRow), 'No subscriptions on this page.');
-  subscriptionPager.update(subscriptions.data?.links, subscriptionList.length, ITEMS_PER_PAGE);
+  subscriptionPager.update(subscriptions.data?.links, subscriptionList.length);
   $('#queue-metadata').textContent = JSON.stringify(state.metadata.get(state.queue) ?? {});
 }
 
@@ -206,27 +212,24 @@ function messageRow(message) {
   // A claimed message's href carries its claim id, which Zaqar wants to delete it.
   const claimId = new URL(message.href, location.href).searchParams.get('claim_id');
   const remove = el('button', { type: 'button', onclick: () => run(() => deleteMessage(message.href)) }, 'Delete');
-  return el(
-    'tr',
+  return row(
     { dataset: { message: message.id } },
-    cell('id', message.id),
-    cell('age', message.age),
-    cell('ttl', message.ttl),
-    cell('claim', claimId ?? '—'),
-    cell('body', json(message.body)),
-    cell('actions', remove),
+    {
+      id: message.id,
+      age: message.age,
+      ttl: message.ttl,
+      claim: claimId ?? '—',
+      body: json(message.body),
+      actions: remove,
+    },
   );
 }
 
 function subscriptionRow(subscription) {
-  return el(
-    'tr',
-    { dataset: { subscription: subscription.id } },
-    cell('subscriber', subscription.subscriber),
-    cell('ttl', subscription.ttl),
-    cell('age', subscription.age),
-    cell('confirmed', subscription.confirmed ? 'yes' : 'no'),
-    cell('options', json(subscription.options)),
+  const { id, subscriber, ttl, age, confirmed, options } = subscription;
+  return row(
+    { dataset: { subscription: id } },
+    { subscriber, ttl, age, confirmed: confirmed ? 'yes' : 'no', options: json(options) },
   );
 }
 
@@ -282,7 +285,7 @@ function enterDashboard() {
   $('#sign-in').hidden = true;
   $('#session').hidden = false;
   $('#queues').hidden = false;
-  queuePager.start(`/v2/queues?detailed=true&limit=${QUEUES_PER_PAGE}`);
+  queuePager.start(`/v2/queues?detailed=true&limit=${queuePager.limit}`);
   refresh().then(scheduleRefresh);
 }
 
@@ -294,8 +297,8 @@ function signOut() {
 
 function openQueue(name) {
   state.queue = name;
-  messagePager.start(`${queuePath(name)}/messages?echo=true&include_claimed=true&limit=${ITEMS_PER_PAGE}`);
-  subscriptionPager.start(`${queuePath(name)}/subscriptions?limit=${ITEMS_PER_PAGE}`);
+  messagePager.start(`${queuePath(name)}/messages?echo=true&include_claimed=true&limit=${messagePager.limit}`);
+  subscriptionPager.start(`${queuePath(name)}/subscriptions?limit=${subscriptionPager.limit}`);
   $('#queue-name').textContent = name;
   $('#claim-result').replaceChildren();
   $('#queue').hidden = false;
