@@ -9,7 +9,7 @@ export interface DashboardAsset {
 }
 
 /** tsc copies no HTML, JS or CSS to dist/, so the files are read where the repository has them. */
-export const DASHBOARD_DIR = path.join(installRoot(), 'src/dashboard/public');
+const DASHBOARD_DIR = path.join(installRoot(), 'src/dashboard/public');
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -21,11 +21,11 @@ const CONTENT_TYPES: Record<string, string> = {
  * The page's files by name. Requests are answered from this map only, never from the disk, so no
  * request path can reach a file outside it.
  */
-export function loadDashboardAssets(dir: string = DASHBOARD_DIR): Map<string, DashboardAsset> {
+export function loadDashboardAssets(): Map<string, DashboardAsset> {
   const assets = new Map<string, DashboardAsset>();
-  for (const name of fs.readdirSync(dir)) {
+  for (const name of fs.readdirSync(DASHBOARD_DIR)) {
     const contentType = CONTENT_TYPES[path.extname(name)];
-    if (contentType) assets.set(name, { contentType, bytes: fs.readFileSync(path.join(dir, name)) });
+    if (contentType) assets.set(name, { contentType, bytes: fs.readFileSync(path.join(DASHBOARD_DIR, name)) });
   }
   return assets;
 }

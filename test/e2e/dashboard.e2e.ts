@@ -141,6 +141,22 @@ describeWithBrowser('dashboard', () => {
       ]);
     });
 
+    it("pages the queue list by Zaqar's next links, 20 a page", async () => {
+      const api = new ZaqarClient(running.server.url, newProjectId());
+      const names = Array.from({ length: 21 }, (_, i) => `q${String(i).padStart(2, '0')}`);
+      await Promise.all(names.map((name) => api.createQueue(name)));
+      await signIn(page, running.server.url, api.project);
+      const shown = () => page.$$eval('#queue-table tr[data-queue]', (rows) => rows.map((r) => r.dataset.queue));
+      await page.waitForSelector('#queue-table tr[data-queue="q19"]');
+      expect(await shown()).toEqual(names.slice(0, 20));
+      await page.locator('#queues > nav button:nth-of-type(2)').click();
+      await page.waitForSelector('#queue-table tr[data-queue="q20"]');
+      expect(await shown()).toEqual(['q20']);
+      await page.locator('#queues > nav button:nth-of-type(1)').click();
+      await page.waitForSelector('#queue-table tr[data-queue="q00"]');
+      expect(await shown()).toHaveLength(20);
+    });
+
     it('creates a queue, posts, lists, claims and deletes a message through the page', async () => {
       const api = new ZaqarClient(running.server.url, newProjectId());
       const queueRow = '#queue-table tr[data-queue="orders"]';
