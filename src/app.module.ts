@@ -6,6 +6,7 @@ import { ZaqarExceptionFilter } from './common/zaqar-exception.filter';
 import type { Logger } from 'pino';
 import type { Settings } from './config/settings';
 import { SettingsModule } from './config/settings.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { HealthModule } from './health/health.module';
 import { IdentityGuard } from './identity/identity.guard';
 import { IdentityModule } from './identity/identity.module';
@@ -45,6 +46,7 @@ export class AppModule {
         PoolingApiModule.forRoot(settings),
         WebsocketModule,
         SocketioModule.forRoot(settings),
+        DashboardModule,
       ],
       providers: [
         // in Zaqar's order: who is asking (401/404), request checks (400), then policy (403)
