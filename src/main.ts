@@ -9,6 +9,7 @@ import { isV1_1Route } from './common/queue-space';
 import { ROUTES } from './common/route-table';
 import { maxRequestBytes } from './config/limits';
 import { loadSettings, Settings } from './config/settings';
+import { setupOpenApi } from './openapi/openapi';
 import { missingV8Flags } from './process/v8-flags';
 import { superviseWorkers } from './process/worker-processes';
 import { ZaqarIoAdapter } from './socketio/zaqar-io.adapter';
@@ -36,6 +37,7 @@ export async function createApp(settings: Settings): Promise<NestFastifyApplicat
     done(null, parseJsonBody(body as Buffer)),
   );
   app.useWebSocketAdapter(new ZaqarIoAdapter(app, settings.limits));
+  setupOpenApi(app, settings);
   app.enableShutdownHooks();
   return app;
 }
