@@ -7,7 +7,7 @@ const MEANINGS = {
   400: 'A missing or malformed header (Client-ID, X-Project-ID), query parameter or body.',
   401: 'No valid credentials: with Keystone auth, a missing, invalid or expired X-Auth-Token.',
   403: 'Refused by policy (policy.json).',
-  404: 'No such resource; also any request whose URL signature is invalid, expired or does not cover it.',
+  404: 'No such resource.',
   406: 'The Accept header allows no JSON.',
   409: 'Conflicts with the resource as it is.',
   413: "The body is over the server's request size limit.",

@@ -12,7 +12,10 @@ export const SECURITY_SCHEMES: Record<string, SecuritySchemeObject> = {
   keystone: header('X-Auth-Token', 'With AUTH_STRATEGY=keystone: a Keystone token, whose scope gives the project.'),
   project: header('X-Project-ID', 'With noauth (the default): the project the request acts in.'),
   roles: header('X-Roles', 'With noauth: the caller\'s roles, comma-separated ("admin" for pools, flavors, health).'),
-  'url-signature': header('URL-Signature', 'A pre-signed URL (POST /v2/queues/{queue}/share): its signature.'),
+  'url-signature': header(
+    'URL-Signature',
+    'A pre-signed URL (POST /v2/queues/{queue}/share): its signature. One that fails answers 404.',
+  ),
   'url-expires': header('URL-Expires', 'A pre-signed URL: its expiry.'),
   'url-methods': header('URL-Methods', 'A pre-signed URL: the methods it covers, comma-separated.'),
   'url-paths': header('URL-Paths', 'A pre-signed URL: the paths it covers, comma-separated.'),

@@ -13,7 +13,7 @@ export function ApiPaging(maxOption: string) {
     ApiQuery({
       name: 'limit',
       required: false,
-      type: Number,
+      schema: { type: 'integer', minimum: 1 },
       description: `Page size: 10 unless given, at most ${maxOption} (20 by default).`,
     }),
   );
