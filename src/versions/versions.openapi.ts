@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiResponse } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse } from '@nestjs/swagger';
 import { ApiScoped } from '../openapi/api-scoped.decorator';
 import { VersionsDto } from './dto/versions.dto';
 
@@ -11,11 +11,14 @@ export const ApiVersions = () =>
     ApiResponse({ status: 300, description: 'Multiple Choices, as Zaqar answers.', type: VersionsDto }),
   );
 
-/** A version's JSON Home document: its resources and the methods each allows. */
+/** A version's JSON Home document; only its success is application/json-home, its refusals are JSON. */
 export const ApiHomeDocument = (version: string) =>
   applyDecorators(
     ApiOperation({ summary: `API ${version} home document` }),
     ApiScoped(),
-    ApiProduces('application/json-home'),
-    ApiResponse({ status: 200, description: 'JSON Home.', schema: { type: 'object', properties: {} } }),
+    ApiResponse({
+      status: 200,
+      description: 'Its resources and the methods each allows.',
+      content: { 'application/json-home': { schema: { type: 'object' } } },
+    }),
   );
