@@ -1,16 +1,9 @@
 import { applyDecorators } from '@nestjs/common';
-import {
-  ApiBody,
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiQuery,
-} from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiParam, ApiQuery } from '@nestjs/swagger';
 import { ApiErrors } from '../openapi/api-errors.decorator';
 import { locationHeader } from '../openapi/location-header';
 import { ApiWait } from '../openapi/query-params';
+import { ApiReadOne, ApiRemoveOne } from '../openapi/resource-routes';
 import { ClaimDto } from './dto/claim.dto';
 import { ClaimTermsDto } from './dto/claim-terms.dto';
 import { ClaimedMessagesDto } from './dto/claimed-messages.dto';
@@ -38,13 +31,7 @@ export const ApiCreateClaim = () =>
     ApiErrors(413),
   );
 
-export const ApiGetClaim = () =>
-  applyDecorators(
-    ApiOperation({ summary: 'Get a claim' }),
-    ApiClaimParam(),
-    ApiOkResponse({ type: ClaimDto }),
-    ApiErrors(404),
-  );
+export const ApiGetClaim = () => ApiReadOne('Get a claim', ApiClaimParam(), ClaimDto);
 
 export const ApiRenewClaim = () =>
   applyDecorators(
@@ -56,11 +43,4 @@ export const ApiRenewClaim = () =>
   );
 
 export const ApiReleaseClaim = () =>
-  applyDecorators(
-    ApiOperation({
-      summary: 'Release a claim',
-      description: 'Its messages are free again; a missing claim answers 204.',
-    }),
-    ApiClaimParam(),
-    ApiNoContentResponse({ description: 'Released.' }),
-  );
+  ApiRemoveOne('Release a claim', 'Its messages are free again; a missing claim answers 204.', ApiClaimParam());

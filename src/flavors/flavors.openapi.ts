@@ -1,15 +1,9 @@
 import { applyDecorators } from '@nestjs/common';
-import {
-  ApiBody,
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-} from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import { ApiErrors } from '../openapi/api-errors.decorator';
 import { locationHeader } from '../openapi/location-header';
 import { ApiFlag, ApiPaging } from '../openapi/query-params';
+import { ApiReadOne, ApiRemoveOne } from '../openapi/resource-routes';
 import { FlavorDto } from './dto/flavor.dto';
 import { FlavorPageDto } from './dto/flavor-page.dto';
 import { PatchFlavorDto } from './dto/patch-flavor.dto';
@@ -27,13 +21,7 @@ export const ApiListFlavors = () =>
     ApiOkResponse({ type: FlavorPageDto }),
   );
 
-export const ApiGetFlavor = () =>
-  applyDecorators(
-    ApiOperation({ summary: 'Get a flavor' }),
-    ApiFlavorParam(),
-    ApiOkResponse({ type: FlavorDto }),
-    ApiErrors(404),
-  );
+export const ApiGetFlavor = () => ApiReadOne('Get a flavor', ApiFlavorParam(), FlavorDto);
 
 export const ApiPutFlavor = () =>
   applyDecorators(
@@ -53,9 +41,4 @@ export const ApiPatchFlavor = () =>
     ApiErrors(404, 413),
   );
 
-export const ApiDeleteFlavor = () =>
-  applyDecorators(
-    ApiOperation({ summary: 'Delete a flavor', description: 'A missing one answers 204.' }),
-    ApiFlavorParam(),
-    ApiNoContentResponse({ description: 'Deleted.' }),
-  );
+export const ApiDeleteFlavor = () => ApiRemoveOne('Delete a flavor', 'A missing one answers 204.', ApiFlavorParam());

@@ -11,6 +11,7 @@ import {
 import { ApiErrors } from '../openapi/api-errors.decorator';
 import { locationHeader } from '../openapi/location-header';
 import { ApiFlag, ApiPaging, ApiWait } from '../openapi/query-params';
+import { ApiReadOne, ApiRemoveOne } from '../openapi/resource-routes';
 import { MessageDto } from './dto/message.dto';
 import { MessagePageDto } from './dto/message-page.dto';
 import { PoppedMessagesDto } from './dto/popped-messages.dto';
@@ -75,21 +76,14 @@ export const ApiDeleteMessages = () =>
 
 const ApiMessageParam = () => ApiParam({ name: 'message', description: "The message's id." });
 
-export const ApiGetMessage = () =>
-  applyDecorators(
-    ApiOperation({ summary: 'Get a message' }),
-    ApiMessageParam(),
-    ApiOkResponse({ type: MessageDto }),
-    ApiErrors(404),
-  );
+export const ApiGetMessage = () => ApiReadOne('Get a message', ApiMessageParam(), MessageDto);
 
 export const ApiDeleteMessage = () =>
   applyDecorators(
-    ApiOperation({
-      summary: 'Delete a message',
-      description: 'A claimed message needs the claim id its href carries (403 without it). A missing one answers 204.',
-    }),
-    ApiMessageParam(),
+    ApiRemoveOne(
+      'Delete a message',
+      'A claimed message needs the claim id its href carries (403 without it). A missing one answers 204.',
+      ApiMessageParam(),
+    ),
     ApiQuery({ name: 'claim_id', required: false, type: String, description: 'The claim holding the message.' }),
-    ApiNoContentResponse({ description: 'Deleted, or there was no such message.' }),
   );

@@ -1,15 +1,9 @@
 import { applyDecorators } from '@nestjs/common';
-import {
-  ApiBody,
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-} from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import { ApiErrors } from '../openapi/api-errors.decorator';
 import { locationHeader } from '../openapi/location-header';
 import { ApiFlag, ApiPaging } from '../openapi/query-params';
+import { ApiReadOne, ApiRemoveOne } from '../openapi/resource-routes';
 import { PatchPoolDto } from './dto/patch-pool.dto';
 import { PoolDto } from './dto/pool.dto';
 import { PoolPageDto } from './dto/pool-page.dto';
@@ -28,14 +22,7 @@ export const ApiListPools = () =>
     ApiOkResponse({ type: PoolPageDto }),
   );
 
-export const ApiGetPool = () =>
-  applyDecorators(
-    ApiOperation({ summary: 'Get a pool' }),
-    ApiPoolParam(),
-    ApiPoolDetailed(),
-    ApiOkResponse({ type: PoolDto }),
-    ApiErrors(404),
-  );
+export const ApiGetPool = () => applyDecorators(ApiReadOne('Get a pool', ApiPoolParam(), PoolDto), ApiPoolDetailed());
 
 export const ApiPutPool = () =>
   applyDecorators(
@@ -57,8 +44,10 @@ export const ApiPatchPool = () =>
 
 export const ApiDeletePool = () =>
   applyDecorators(
-    ApiOperation({ summary: 'Delete a pool', description: 'Refused (409) while it holds queues.' }),
-    ApiPoolParam(),
-    ApiNoContentResponse({ description: 'Deleted, or never registered.' }),
+    ApiRemoveOne(
+      'Delete a pool',
+      'Refused (409) while it holds queues; one never registered answers 204.',
+      ApiPoolParam(),
+    ),
     ApiErrors(409),
   );

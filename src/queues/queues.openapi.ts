@@ -12,6 +12,7 @@ import { ApiErrors } from '../openapi/api-errors.decorator';
 import { locationHeader } from '../openapi/location-header';
 import { ApiQueueParam } from '../openapi/path-params';
 import { ApiFlag, ApiPaging } from '../openapi/query-params';
+import { ApiRemoveOne } from '../openapi/resource-routes';
 import { MetadataPatchDto } from './dto/metadata-patch.dto';
 import { PurgeQueueDto } from './dto/purge-queue.dto';
 import { QueueMetadataDto } from './dto/queue-metadata.dto';
@@ -71,14 +72,7 @@ export const ApiUpdateQueue = () =>
   );
 
 export const ApiDeleteQueue = () =>
-  applyDecorators(
-    ApiOperation({
-      summary: 'Delete a queue (or topic)',
-      description: 'With its messages; a missing one answers 204.',
-    }),
-    ApiQueueParam(),
-    ApiNoContentResponse({ description: 'Deleted.' }),
-  );
+  ApiRemoveOne('Delete a queue (or topic)', 'With its messages; a missing one answers 204.', ApiQueueParam());
 
 export const ApiQueueStats = () =>
   applyDecorators(

@@ -10,6 +10,7 @@ import {
 import { ApiErrors } from '../openapi/api-errors.decorator';
 import { locationHeader } from '../openapi/location-header';
 import { ApiPaging } from '../openapi/query-params';
+import { ApiReadOne, ApiRemoveOne } from '../openapi/resource-routes';
 import { ConfirmSubscriptionDto } from './dto/confirm-subscription.dto';
 import { CreateSubscriptionDto } from './dto/create-subscription.dto';
 import { CreatedSubscriptionDto } from './dto/created-subscription.dto';
@@ -41,13 +42,7 @@ export const ApiListSubscriptions = () =>
     ApiOkResponse({ type: SubscriptionPageDto }),
   );
 
-export const ApiGetSubscription = () =>
-  applyDecorators(
-    ApiOperation({ summary: 'Get a subscription' }),
-    ApiSubscriptionParam(),
-    ApiOkResponse({ type: SubscriptionViewDto }),
-    ApiErrors(404),
-  );
+export const ApiGetSubscription = () => ApiReadOne('Get a subscription', ApiSubscriptionParam(), SubscriptionViewDto);
 
 export const ApiUpdateSubscription = () =>
   applyDecorators(
@@ -59,11 +54,7 @@ export const ApiUpdateSubscription = () =>
   );
 
 export const ApiDeleteSubscription = () =>
-  applyDecorators(
-    ApiOperation({ summary: 'Delete a subscription', description: 'A missing one answers 204.' }),
-    ApiSubscriptionParam(),
-    ApiNoContentResponse({ description: 'Deleted.' }),
-  );
+  ApiRemoveOne('Delete a subscription', 'A missing one answers 204.', ApiSubscriptionParam());
 
 export const ApiConfirmSubscription = () =>
   applyDecorators(
