@@ -19,10 +19,12 @@ export function buildOpenApiDocument(app: INestApplication, settings: Settings):
     .setVersion('2')
     .addServer('/');
   for (const [name, scheme] of Object.entries(SECURITY_SCHEMES)) config.addSecurity(name, scheme);
-  const document = SwaggerModule.createDocument(app, config.build(), {
+  const generated = SwaggerModule.createDocument(app, config.build(), {
     operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,
   });
-  return servedOnly(document, settings);
+  const document = servedOnly(generated, settings);
+  for (const [path, item] of Object.entries(document.paths)) operationsOf(item).forEach((o) => nameBySpace(o, path));
+  return document;
 }
 
 /**
@@ -31,7 +33,6 @@ export function buildOpenApiDocument(app: INestApplication, settings: Settings):
  */
 function servedOnly(document: OpenAPIObject, settings: Settings): OpenAPIObject {
   const paths = Object.entries(document.paths).filter(([path]) => settings.apiV1_1 || !isV1_1Route(path));
-  for (const [path, item] of paths) for (const operation of operationsOf(item)) nameBySpace(operation, path);
   return { ...document, paths: Object.fromEntries(paths) };
 }
 
