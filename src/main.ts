@@ -11,6 +11,7 @@ import { createLogger } from './logging/logger';
 import { logRequests, newRequestId } from './logging/request-log';
 import { maxRequestBytes } from './config/limits';
 import { loadSettings, Settings } from './config/settings';
+import { setupOpenApi } from './openapi/openapi';
 import { missingV8Flags } from './process/v8-flags';
 import { superviseWorkers } from './process/worker-processes';
 import { ZaqarIoAdapter } from './socketio/zaqar-io.adapter';
@@ -40,6 +41,7 @@ export async function createApp(settings: Settings): Promise<NestFastifyApplicat
     done(null, parseJsonBody(body as Buffer)),
   );
   app.useWebSocketAdapter(new ZaqarIoAdapter(app, settings.limits));
+  setupOpenApi(app, settings);
   app.enableShutdownHooks();
   return app;
 }

@@ -1,17 +1,25 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { clientGone } from '../common/client-gone';
 import { intParam, Query as QueryParams } from '../common/query';
 import { contentLength } from '../common/request-body';
 import { Ctx, RequestContext } from '../common/request-context';
+import { ApiScoped } from '../openapi/api-scoped.decorator';
+import { ApiQueueParam } from '../openapi/path-params';
 import { Action } from '../policy/action.decorator';
+import { ApiCreateClaim, ApiGetClaim, ApiReleaseClaim, ApiRenewClaim } from './claims.openapi';
 import { ClaimsService } from './claims.service';
 
+@ApiTags('Claims')
+@ApiScoped()
+@ApiQueueParam()
 @Controller(['v2/queues/:queue/claims', 'v1.1/queues/:queue/claims'])
 export class ClaimsController {
   constructor(private readonly claims: ClaimsService) {}
 
   @Action('claims:create')
+  @ApiCreateClaim()
   @Post()
   async create(
     @Ctx() ctx: RequestContext,
@@ -33,12 +41,14 @@ export class ClaimsController {
   }
 
   @Action('claims:get')
+  @ApiGetClaim()
   @Get(':claim')
   get(@Ctx() ctx: RequestContext, @Param('queue') queue: string, @Param('claim') claimId: string) {
     return this.claims.get(ctx, queue, claimId);
   }
 
   @Action('claims:update')
+  @ApiRenewClaim()
   @Patch(':claim')
   @HttpCode(204)
   async renew(
@@ -52,6 +62,7 @@ export class ClaimsController {
   }
 
   @Action('claims:delete')
+  @ApiReleaseClaim()
   @Delete(':claim')
   @HttpCode(204)
   async release(@Ctx() ctx: RequestContext, @Param('queue') queue: string, @Param('claim') claimId: string) {

@@ -3,12 +3,12 @@
  * known path gets 405 with an Allow header (as Zaqar gives) instead of 404.
  */
 export class RouteTable {
-  private readonly routes: Array<{ pattern: RegExp; methods: Set<string> }> = [];
+  private readonly routes: Array<{ url: string; pattern: RegExp; methods: Set<string> }> = [];
 
   add(url: string, methods: string | string[]): void {
     const pattern = new RegExp(`^${url.replace(/\/$/, '').replace(/:[^/]+/g, '[^/]+')}/?$`);
     let route = this.routes.find((r) => r.pattern.source === pattern.source);
-    if (!route) this.routes.push((route = { pattern, methods: new Set() }));
+    if (!route) this.routes.push((route = { url, pattern, methods: new Set() }));
     for (const method of [methods].flat()) route.methods.add(method);
   }
 
@@ -16,6 +16,11 @@ export class RouteTable {
   allowed(path: string): string[] {
     const route = this.routes.find((r) => r.pattern.test(path));
     return route ? [...route.methods].sort() : [];
+  }
+
+  /** Every route served, as its template (/v2/queues/:queue) was first registered, with its methods. */
+  served(): Array<{ url: string; methods: string[] }> {
+    return this.routes.map(({ url, methods }) => ({ url, methods: [...methods].sort() }));
   }
 }
 

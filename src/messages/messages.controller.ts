@@ -1,18 +1,32 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { clientGone } from '../common/client-gone';
 import { boolParam, intParam, listParam, Query as QueryParams, stringParam } from '../common/query';
 import { contentLength } from '../common/request-body';
 import { Ctx, RequestContext } from '../common/request-context';
+import { ApiScoped } from '../openapi/api-scoped.decorator';
+import { ApiQueueParam } from '../openapi/path-params';
 import { Action } from '../policy/action.decorator';
 import { queuePath } from '../common/queue-space';
 import { MessagesService } from './messages.service';
+import {
+  ApiDeleteMessage,
+  ApiDeleteMessages,
+  ApiGetMessage,
+  ApiListMessages,
+  ApiPostMessages,
+} from './messages.openapi';
 
+@ApiTags('Messages')
+@ApiScoped()
+@ApiQueueParam()
 @Controller(['v2/queues/:queue/messages', 'v2/topics/:queue/messages', 'v1.1/queues/:queue/messages'])
 export class MessagesController {
   constructor(private readonly messages: MessagesService) {}
 
   @Action('messages:create')
+  @ApiPostMessages()
   @Post()
   @HttpCode(201)
   async post(
@@ -29,6 +43,7 @@ export class MessagesController {
   }
 
   @Action('messages:get_all')
+  @ApiListMessages()
   @Get()
   list(
     @Ctx() ctx: RequestContext,
@@ -50,6 +65,7 @@ export class MessagesController {
   }
 
   @Action('messages:delete_all')
+  @ApiDeleteMessages()
   @Delete()
   async deleteMany(
     @Ctx() ctx: RequestContext,
@@ -67,12 +83,14 @@ export class MessagesController {
   }
 
   @Action('messages:get')
+  @ApiGetMessage()
   @Get(':message')
   get(@Ctx() ctx: RequestContext, @Param('queue') queue: string, @Param('message') id: string) {
     return this.messages.get(ctx, queue, id);
   }
 
   @Action('messages:delete')
+  @ApiDeleteMessage()
   @Delete(':message')
   @HttpCode(204)
   async delete(

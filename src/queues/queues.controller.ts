@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { UnsupportedMediaType } from '../common/errors';
 import { JSON_PATCH_MEDIA_TYPE } from '../common/json-patch';
@@ -6,7 +7,17 @@ import { queuePath } from '../common/queue-space';
 import { boolParam, intParam, Query as QueryParams, stringParam } from '../common/query';
 import { contentLength } from '../common/request-body';
 import { Ctx, RequestContext } from '../common/request-context';
+import { ApiScoped } from '../openapi/api-scoped.decorator';
 import { Action } from '../policy/action.decorator';
+import {
+  ApiCreateQueue,
+  ApiDeleteQueue,
+  ApiGetQueue,
+  ApiListQueues,
+  ApiPurgeQueue,
+  ApiQueueStats,
+  ApiUpdateQueue,
+} from './queues.openapi';
 import { listingBody, QueuesService } from './queues.service';
 
 type RequestHeaders = Record<string, string | undefined>;
@@ -17,11 +28,14 @@ const V2_ONLY = ['v2/queues', 'v2/topics'];
 const at = (bases: string[], path: string) => bases.map((base) => base + path);
 
 /** Queues, and topics: a topic is a queue of another space (queue-space), without claims or shares. */
+@ApiTags('Queues')
+@ApiScoped()
 @Controller()
 export class QueuesController {
   constructor(private readonly queues: QueuesService) {}
 
   @Action('queues:get_all')
+  @ApiListQueues()
   @Get(EVERY_API)
   async list(@Ctx() ctx: RequestContext, @Query() query: QueryParams) {
     const page = await this.queues.list(ctx, {
@@ -34,6 +48,7 @@ export class QueuesController {
   }
 
   @Action('queues:create')
+  @ApiCreateQueue()
   @Put(at(EVERY_API, '/:queue'))
   async create(
     @Ctx() ctx: RequestContext,
@@ -47,12 +62,14 @@ export class QueuesController {
   }
 
   @Action('queues:get')
+  @ApiGetQueue()
   @Get(at(EVERY_API, '/:queue'))
   get(@Ctx() ctx: RequestContext, @Param('queue') queue: string) {
     return this.queues.metadata(ctx, queue);
   }
 
   @Action('queues:update')
+  @ApiUpdateQueue()
   @Patch(at(V2_ONLY, '/:queue'))
   update(
     @Ctx() ctx: RequestContext,
@@ -70,6 +87,7 @@ export class QueuesController {
   }
 
   @Action('queues:delete')
+  @ApiDeleteQueue()
   @Delete(at(EVERY_API, '/:queue'))
   @HttpCode(204)
   async delete(@Ctx() ctx: RequestContext, @Param('queue') queue: string): Promise<void> {
@@ -77,12 +95,14 @@ export class QueuesController {
   }
 
   @Action('queues:stats')
+  @ApiQueueStats()
   @Get(at(EVERY_API, '/:queue/stats'))
   stats(@Ctx() ctx: RequestContext, @Param('queue') queue: string) {
     return this.queues.stats(ctx, queue);
   }
 
   @Action('queues:purge')
+  @ApiPurgeQueue()
   @Post(at(V2_ONLY, '/:queue/purge'))
   @HttpCode(204)
   async purge(
