@@ -59,7 +59,10 @@ export class ZaqarExceptionFilter implements ExceptionFilter {
       const status = exception.getStatus();
       return new ZaqarError(status, `${status} ${httpReason(exception)}`, exception.message);
     }
-    this.logger.error(`${request.id} ${request.method} ${request.url} failed`, (exception as Error)?.stack ?? String(exception));
+    this.logger.error(
+      `${request.id} ${request.method} ${request.url} failed`,
+      (exception as Error)?.stack ?? String(exception),
+    );
     return new ServiceUnavailable('The request could not be completed.');
   }
 

@@ -10,20 +10,22 @@ export interface ServersOnStore {
 
 /**
  * For the enclosing describe block: a fresh store and `count` server processes on it, started
- * before its tests and stopped (store dropped) after them.
+ * before its tests and stopped (store dropped) after them. `env` may be a function, read when the
+ * servers start: settings known only after an outer beforeAll (a Keystone's URL).
  */
 export function serversOnFreshStore(
   makeBackend: () => Promise<TestBackend>,
   count = 1,
-  env: Record<string, string> = {},
+  env: Record<string, string> | (() => Record<string, string>) = {},
 ): ServersOnStore {
   let backend: TestBackend | undefined;
   const servers: StartedServer[] = [];
 
   beforeAll(async () => {
     backend = await makeBackend();
+    const extra = typeof env === 'function' ? env() : env;
     for (let i = 0; i < count; i++)
-      servers.push(await startServer({ storageUrl: backend.url, env: { ...backend.env, ...env } }));
+      servers.push(await startServer({ storageUrl: backend.url, env: { ...backend.env, ...extra } }));
   });
 
   afterAll(async () => {

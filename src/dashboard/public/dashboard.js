@@ -280,8 +280,10 @@ async function signIn(form) {
 }
 
 function enterDashboard() {
-  const { projectId } = storedCredentials();
-  $('#signed-in-as').textContent = projectId ? `Project ${projectId}` : 'Signed in with a Keystone token';
+  const { projectId, token } = storedCredentials();
+  // Keystone takes the project from the token, never from X-Project-ID, and no v2 call names it:
+  // showing the typed id would claim a project the lists may not be from.
+  $('#signed-in-as').textContent = token ? 'Signed in with a Keystone token' : `Project ${projectId}`;
   $('#sign-in').hidden = true;
   $('#session').hidden = false;
   $('#queues').hidden = false;
