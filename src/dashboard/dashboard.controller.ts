@@ -1,4 +1,5 @@
 import { applyDecorators, Controller, Get, Header, Param, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { noSuchResource } from '../common/errors';
 import { Unscoped } from '../common/request-context';
@@ -22,8 +23,10 @@ const OpenPage = () =>
 
 /**
  * Serves the dashboard: a Nest controller rather than a bare Fastify route, so the page passes the
- * same guards and 405 table as every route and is visibly declared open.
+ * same guards and 405 table as every route and is visibly declared open. A page for people, so
+ * not in the OpenAPI document.
  */
+@ApiExcludeController()
 @Controller('dashboard')
 export class DashboardController {
   private readonly assets = loadDashboardAssets();
