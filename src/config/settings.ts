@@ -2,6 +2,7 @@ import { DEFAULT_LIMITS, TransportLimits } from './limits';
 import { SettingsError, toBool, toInt } from './config-values';
 import { NotificationSettings, readNotificationSettings } from './notification-settings';
 import { readEncryptionKey } from './encryption-key';
+import { MetricsSettings, readMetricsSettings } from './metrics-settings';
 import { readZaqarConf, ZaqarConf } from './zaqar-conf';
 
 export { SettingsError } from './config-values';
@@ -44,6 +45,8 @@ export interface Settings {
   notification: NotificationSettings;
   /** Stages every post runs through before it is stored ([storage] message_pipeline), in order. */
   messagePipeline: string[];
+  /** GET /metrics: METRICS, METRICS_QUEUES, METRICS_TOKEN (or zaqar.conf `[metrics]`). */
+  metrics: MetricsSettings;
   /** The whole zaqar.conf, for sections read by the modules that own them ([keystone_authtoken]). */
   conf: ZaqarConf;
 }
@@ -79,6 +82,7 @@ export function loadSettings(env: Env = process.env): Settings {
     notification: readNotificationSettings(env, conf, authStrategy, serverUrl(host, port)),
     signedUrlSecretKey: env.SIGNED_URL_SECRET_KEY ?? conf.signed_url?.secret_key ?? '',
     messagePipeline: commaList(env.MESSAGE_PIPELINE ?? conf.storage?.message_pipeline ?? NOTIFIER),
+    metrics: readMetricsSettings(env, conf),
     conf,
   };
 }
