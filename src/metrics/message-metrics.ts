@@ -51,26 +51,27 @@ export class CountedMessages implements MessageMetrics {
   }
 
   posted(owner: Owner, queue: string, count: number): void {
-    this.postedTotal.inc(count);
-    this.active.touch(owner, queue);
+    this.record(this.postedTotal, owner, queue, count);
   }
 
   claimed(owner: Owner, queue: string, count: number): void {
-    this.claimedTotal.inc(count);
-    this.active.touch(owner, queue);
+    this.record(this.claimedTotal, owner, queue, count);
   }
 
   deleted(owner: Owner, queue: string, count: number): void {
-    this.deletedTotal.inc(count);
-    this.active.touch(owner, queue);
+    this.record(this.deletedTotal, owner, queue, count);
   }
 
   deadLettered(owner: Owner, deadLetterQueue: string, count: number): void {
-    this.deadLetteredTotal.inc(count);
-    this.active.touch(owner, deadLetterQueue);
+    this.record(this.deadLetteredTotal, owner, deadLetterQueue, count);
   }
 
   queueDeleted(owner: Owner, queue: string): void {
     this.active.forget(owner, queue);
+  }
+
+  private record(total: Counter, owner: Owner, queue: string, count: number): void {
+    total.inc(count);
+    this.active.touch(owner, queue);
   }
 }

@@ -60,7 +60,7 @@ export class MetricsModule {
       imports: [QueuesModule],
       controllers: [MetricsController],
       providers,
-      exports: [...RECORDERS, RequestMetrics],
+      exports: RECORDERS,
     };
   }
 }
