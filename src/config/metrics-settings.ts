@@ -11,7 +11,7 @@ export interface MetricsSettings {
   token?: string;
 }
 
-/** Each tracked queue costs two cached reads per scrape and three series; past this it is no longer cheap. */
+/** Each tracked queue costs a read per scrape and three series; past this a scrape is no longer cheap. */
 const MAX_TRACKED_QUEUES = 1000;
 
 /** As for the encryption key: a token is a secret, not a password to remember. */
