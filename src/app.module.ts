@@ -14,6 +14,7 @@ import { JobsModule } from './jobs/jobs.module';
 import { LoggingModule } from './logging/logging.module';
 import { MessagesModule } from './messages/messages.module';
 import { MessagePipelineModule } from './messages/pipeline/message-pipeline.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { PolicyGuard } from './policy/policy.guard';
 import { PolicyModule } from './policy/policy.module';
 import { PoolingApiModule } from './pools/pooling-api.module';
@@ -36,6 +37,7 @@ export class AppModule {
         PolicyModule,
         StorageModule.forRoot(settings.storageUrl, { pooling: settings.pooling }),
         JobsModule.forRoot(settings),
+        MetricsModule.forRoot(settings),
         MessagePipelineModule.forRoot(settings.messagePipeline),
         VersionsModule,
         HealthModule,

@@ -12,6 +12,9 @@ import { logRequests, newRequestId } from './logging/request-log';
 import { maxRequestBytes } from './config/limits';
 import { loadSettings, Settings } from './config/settings';
 import { setupOpenApi } from './openapi/openapi';
+import { aggregateWorkerMetrics } from './metrics/cluster-metrics';
+import { RequestMetrics } from './metrics/request-metrics';
+import { countRequests } from './metrics/request-metrics.hook';
 import { missingV8Flags } from './process/v8-flags';
 import { superviseWorkers } from './process/worker-processes';
 import { ZaqarIoAdapter } from './socketio/zaqar-io.adapter';
@@ -34,6 +37,7 @@ export async function createApp(settings: Settings): Promise<NestFastifyApplicat
   fastify.addHook('onRoute', (route) => {
     if (settings.apiV1_1 || !isV1_1Route(route.url)) ROUTES.add(route.url, route.method);
   });
+  if (settings.metrics.enabled) countRequests(fastify, app.get(RequestMetrics));
   // Every body is read as JSON whatever its Content-Type says (as Zaqar does); handlers decide
   // whether a missing or malformed body matters, after the header checks Zaqar makes first.
   fastify.removeAllContentTypeParsers();
@@ -73,6 +77,7 @@ function bootstrap(): Promise<void> {
   }
   if (settings.workers > 1 && cluster.isPrimary) {
     superviseWorkers(settings.workers, settings.port);
+    if (settings.metrics.enabled) aggregateWorkerMetrics();
     return Promise.resolve();
   }
   return serve(settings);

@@ -7,6 +7,7 @@ import { intField } from '../common/fields';
 import type { RequestContext } from '../common/request-context';
 import { requireObject } from '../common/request-body';
 import { MessageBodies } from '../messages/bodies/message-bodies';
+import { MessageMetrics } from '../metrics/message-metrics';
 import { ageOf } from '../messages/message-view';
 import { deadLetterPolicy } from '../queues/queue-metadata';
 import { QueueReadCache } from '../queues/queue-read.cache';
@@ -34,6 +35,7 @@ export class ClaimsService {
     @Inject(SETTINGS) private readonly settings: Settings,
     private readonly bodies: MessageBodies,
     private readonly signals: MessageSignals,
+    private readonly metrics: MessageMetrics,
   ) {}
 
   private get limits() {
@@ -89,7 +91,11 @@ export class ClaimsService {
     const deadLetter = deadLetterPolicy(metadata);
     const batch = await this.claims.create(ref, { ...terms, limit, deadLetter }, Date.now());
     this.cache.messagesChanged(ref);
-    if (deadLetter) this.cache.messagesChanged(queueRef(ctx, deadLetter.queue));
+    this.metrics.claimed(ctx, queue, batch.messages.length);
+    if (deadLetter) {
+      this.cache.messagesChanged(queueRef(ctx, deadLetter.queue));
+      if (batch.deadLettered) this.metrics.deadLettered(ctx, deadLetter.queue, batch.deadLettered);
+    }
     return batch;
   }
 

@@ -13,6 +13,7 @@ import {
   ZaqarError,
 } from './errors';
 import { IdentityGuard } from '../identity/identity.guard';
+import { StorageErrorMetrics } from '../metrics/storage-error-metrics';
 import { ROUTES } from './route-table';
 
 /**
@@ -26,6 +27,7 @@ export class ZaqarExceptionFilter implements ExceptionFilter {
   constructor(
     @Inject(SETTINGS) private readonly settings: Settings,
     private readonly identity: IdentityGuard,
+    private readonly storageErrors: StorageErrorMetrics,
   ) {}
 
   async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
@@ -63,6 +65,7 @@ export class ZaqarExceptionFilter implements ExceptionFilter {
       `${request.id} ${request.method} ${request.url} failed`,
       (exception as Error)?.stack ?? String(exception),
     );
+    this.storageErrors.failed();
     return new ServiceUnavailable('The request could not be completed.');
   }
 

@@ -111,4 +111,44 @@ describe('settings', () => {
     });
     expect(loadSettings({ REDIS_PREFIX: '' }).redisPrefix).toBe('bull');
   });
+
+  it('serves /metrics unless METRICS is off, tracking 50 queues and taking no bearer token by default', () => {
+    expect(loadSettings({}).metrics).toEqual({ enabled: true, queues: 50, token: undefined });
+    expect(loadSettings({ METRICS: 'off' }).metrics.enabled).toBe(false);
+    expect(() => loadSettings({ METRICS: 'maybe' })).toThrow(
+      new SettingsError('METRICS must be a boolean, not "maybe"'),
+    );
+  });
+
+  it('tracks METRICS_QUEUES queues, 0 (none) to 1000', () => {
+    expect(loadSettings({ METRICS_QUEUES: '0' }).metrics.queues).toBe(0);
+    expect(loadSettings({ METRICS_QUEUES: '1000' }).metrics.queues).toBe(1000);
+    expect(() => loadSettings({ METRICS_QUEUES: '1001' })).toThrow(
+      new SettingsError('METRICS_QUEUES must be 0..1000, not 1001'),
+    );
+    expect(() => loadSettings({ METRICS_QUEUES: 'all' })).toThrow(
+      new SettingsError('METRICS_QUEUES must be an integer, not "all"'),
+    );
+  });
+
+  it('takes METRICS_TOKEN of 16 characters or more; blank is none', () => {
+    expect(loadSettings({ METRICS_TOKEN: ' scrape-token-0123 ' }).metrics.token).toBe('scrape-token-0123');
+    expect(loadSettings({ METRICS_TOKEN: '  ' }).metrics.token).toBeUndefined();
+    expect(() => loadSettings({ METRICS_TOKEN: 'short' })).toThrow(
+      new SettingsError('METRICS_TOKEN must be at least 16 characters long'),
+    );
+  });
+
+  it("reads zaqar.conf's [metrics] section, environment variables winning", () => {
+    const file = confFile('[metrics]\nenabled = false\nqueues = 7\ntoken = from-the-file-0123\n');
+    expect(loadSettings({ ZAQAR_CONFIG: file }).metrics).toEqual({
+      enabled: false,
+      queues: 7,
+      token: 'from-the-file-0123',
+    });
+    expect(loadSettings({ ZAQAR_CONFIG: file, METRICS: 'on', METRICS_QUEUES: '3' }).metrics).toMatchObject({
+      enabled: true,
+      queues: 3,
+    });
+  });
 });

@@ -3,6 +3,7 @@ import { SettingsError, toBool, toInt } from './config-values';
 import { NotificationSettings, readNotificationSettings } from './notification-settings';
 import { readEncryptionKey } from './encryption-key';
 import { LogSettings, readLogSettings } from './log-settings';
+import { MetricsSettings, readMetricsSettings } from './metrics-settings';
 import { readZaqarConf, ZaqarConf } from './zaqar-conf';
 
 export { SettingsError } from './config-values';
@@ -46,6 +47,8 @@ export interface Settings {
   /** Stages every post runs through before it is stored ([storage] message_pipeline), in order. */
   messagePipeline: string[];
   log: LogSettings;
+  /** GET /metrics: METRICS, METRICS_QUEUES, METRICS_TOKEN (or zaqar.conf `[metrics]`). */
+  metrics: MetricsSettings;
   /** The whole zaqar.conf, for sections read by the modules that own them ([keystone_authtoken]). */
   conf: ZaqarConf;
 }
@@ -82,6 +85,7 @@ export function loadSettings(env: Env = process.env): Settings {
     signedUrlSecretKey: env.SIGNED_URL_SECRET_KEY ?? conf.signed_url?.secret_key ?? '',
     messagePipeline: commaList(env.MESSAGE_PIPELINE ?? conf.storage?.message_pipeline ?? NOTIFIER),
     log: readLogSettings(env),
+    metrics: readMetricsSettings(env, conf),
     conf,
   };
 }

@@ -50,7 +50,8 @@ export class IdentityGuard implements CanActivate {
     await this.authenticate(new ExecutionContextHost([request, reply]));
   }
 
-  private async authenticate(context: ExecutionContext): Promise<boolean> {
+  /** Authenticates as every route does; for unscoped routes that check their callers themselves (metrics). */
+  async authenticate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const guard = request.headers['url-signature'] ? this.signedUrl : this.configured;
     return (await guard.canActivate(context)) as boolean;

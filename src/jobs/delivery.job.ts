@@ -4,6 +4,7 @@ import { SETTINGS } from '../config/settings.module';
 import { KeystoneClient, TrustRefused } from '../identity/keystone';
 import type { DeliveryOutcome } from '../notifications/delivery-outcome';
 import { MessageBodies } from '../messages/bodies/message-bodies';
+import { DeliveryMetrics, DeliveryTarget } from '../metrics/delivery-metrics';
 import { EmailSender } from '../notifications/email.sender';
 import { effectiveRetryPolicy, retryDelays } from '../notifications/retry-schedule';
 import { outgoingMessage } from '../notifications/outgoing-message';
@@ -42,6 +43,7 @@ export class DeliveryJob implements OnModuleDestroy {
     @Inject(SETTINGS) private readonly settings: Settings,
     private readonly sockets: SocketPushes,
     private readonly bodies: MessageBodies,
+    private readonly metrics: DeliveryMetrics,
     @Optional() private readonly keystone?: KeystoneClient,
   ) {
     const { smtp, responseTimeoutMs, externalConfirmationUrl } = settings.notification;
@@ -68,12 +70,15 @@ export class DeliveryJob implements OnModuleDestroy {
       await this.deliveries.complete([delivery.id]);
       return false;
     }
-    const outcome = await this.send(delivery);
+    const target = targetOf(delivery.subscriber);
+    const outcome = await this.send(delivery, target);
     const now = Date.now();
     if (outcome.kind === 'delivered') {
       await this.deliveries.complete([delivery.id]);
+      this.metrics.delivered(target);
       return false;
     }
+    this.metrics.attemptFailed(target);
     const made = delivery.attempts + 1;
     if (outcome.kind === 'retry') {
       const policy = effectiveRetryPolicy(delivery.options._retry_policy, delivery.queueMetadata._retry_policy);
@@ -81,11 +86,13 @@ export class DeliveryJob implements OnModuleDestroy {
       if (made <= delays.length) {
         const delay = delays[made - 1] * 1000;
         await this.deliveries.retry(delivery.id, made, now + delay, outcome.reason);
+        this.metrics.retried(target);
         return delay === 0;
       }
     }
     this.logger.warn(`delivery to ${delivery.subscriber} failed for good after ${made} attempts: ${outcome.reason}`);
     await this.deliveries.fail({ ...delivery, attempts: made }, outcome.reason, now);
+    this.metrics.gaveUp(target);
     return false;
   }
 
@@ -98,10 +105,9 @@ export class DeliveryJob implements OnModuleDestroy {
     }
   }
 
-  private async send(delivery: DueDelivery): Promise<DeliveryOutcome> {
-    if (/^mailto:/i.test(delivery.subscriber)) return this.email.send(delivery);
-    const connection = socketConnectionId(delivery.subscriber);
-    if (connection !== undefined) return this.pushToSocket(connection, delivery);
+  private async send(delivery: DueDelivery, target: DeliveryTarget): Promise<DeliveryOutcome> {
+    if (target === 'email') return this.email.send(delivery);
+    if (target === 'socket') return this.pushToSocket(socketConnectionId(delivery.subscriber)!, delivery);
     const { connectTimeoutMs, responseTimeoutMs, guardWebhookTargets } = this.settings.notification;
     const options = { connectMs: connectTimeoutMs, responseMs: responseTimeoutMs, guard: guardWebhookTargets };
     const trustId = delivery.options.trust_id;
@@ -117,4 +123,10 @@ export class DeliveryJob implements OnModuleDestroy {
     }
     return sendWebhook(delivery, options, Date.now(), { 'X-Auth-Token': token });
   }
+}
+
+/** Which deliverer a subscriber's URI calls for. */
+function targetOf(subscriber: string): DeliveryTarget {
+  if (/^mailto:/i.test(subscriber)) return 'email';
+  return socketConnectionId(subscriber) === undefined ? 'webhook' : 'socket';
 }

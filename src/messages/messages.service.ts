@@ -7,6 +7,7 @@ import { intField } from '../common/fields';
 import { nextPageQuery } from '../common/query';
 import type { RequestContext } from '../common/request-context';
 import { isJsonObject, requireDocument } from '../common/request-body';
+import { MessageMetrics } from '../metrics/message-metrics';
 import { postingPolicy, PostingPolicy } from '../queues/queue-metadata';
 import { QueueReadCache } from '../queues/queue-read.cache';
 import { queueNotFound } from '../queues/queues.service';
@@ -53,6 +54,7 @@ export class MessagesService {
     @Inject(MESSAGE_STAGES) private readonly stages: MessageStage[],
     private readonly bodies: MessageBodies,
     private readonly signals: MessageSignals,
+    private readonly metrics: MessageMetrics,
   ) {}
 
   private get limits() {
@@ -76,6 +78,7 @@ export class MessagesService {
     if (posting) this.afterStages(posting);
     this.cache.messagesChanged(ref);
     this.signals.posted(ref, ids.length);
+    this.metrics.posted(ctx, queue, ids.length);
     return ids.map((id) => `${queuePath(ctx, queue)}/messages/${id}`);
   }
 
@@ -179,7 +182,10 @@ export class MessagesService {
   async delete(ctx: RequestContext, queue: string, id: string, claimId: string | undefined): Promise<void> {
     const ref = queueRef(ctx, queue);
     const outcome = await this.messages.delete(ref, id, claimId, Date.now());
-    if (outcome === 'deleted') this.cache.messagesChanged(ref);
+    if (outcome === 'deleted') {
+      this.cache.messagesChanged(ref);
+      this.metrics.deleted(ctx, queue, 1);
+    }
     const refusal = DELETE_REFUSALS[outcome];
     if (refusal) throw refusal();
   }
@@ -192,8 +198,9 @@ export class MessagesService {
     const ref: QueueRef = queueRef(ctx, queue);
     const now = Date.now();
     if (query.ids) {
-      const { refused } = await this.messages.deleteMany(ref, query.ids, claimIds, now);
+      const { deleted, refused } = await this.messages.deleteMany(ref, query.ids, claimIds, now);
       this.cache.messagesChanged(ref);
+      this.metrics.deleted(ctx, queue, deleted);
       if (refused.length) {
         throw new Forbidden('Unable to delete', `Messages ${refused.join(', ')} are not held by the given claims.`);
       }
@@ -201,6 +208,7 @@ export class MessagesService {
     }
     const popped = await this.messages.pop(ref, query.pop!, now);
     this.cache.messagesChanged(ref);
+    this.metrics.deleted(ctx, queue, popped.length);
     return {
       messages: popped.map((m) => this.bodies.popped(m, now)),
     };

@@ -19,6 +19,11 @@ export const SECURITY_SCHEMES: Record<string, SecuritySchemeObject> = {
   'url-expires': header('URL-Expires', 'A pre-signed URL: its expiry.'),
   'url-methods': header('URL-Methods', 'A pre-signed URL: the methods it covers, comma-separated.'),
   'url-paths': header('URL-Paths', 'A pre-signed URL: the paths it covers, comma-separated.'),
+  'metrics-token': {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'GET /metrics only: the METRICS_TOKEN the server is configured with, for scrapers.',
+  },
 };
 
 /** Any one of these satisfies the identity guard: a token, trusted headers, or a signed URL. */

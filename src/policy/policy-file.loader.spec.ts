@@ -69,6 +69,7 @@ describe('policy file loader', () => {
     const target = {};
     const adminOnly = [
       'health:get',
+      'metrics:get',
       'pools:get_all',
       'pools:create',
       'pools:get',
@@ -79,12 +80,12 @@ describe('policy file loader', () => {
       'flavors:update',
     ];
 
-    it("loads cleanly and holds exactly the rules Zaqar registers, and this server's two failed-list actions", () => {
+    it("loads cleanly and holds exactly the rules Zaqar registers, and this server's own three", () => {
       expect(warnings).toEqual([]);
       expect(policy.names.sort()).toEqual(Object.keys(ZAQAR_DEFAULT_POLICY).sort());
-      expect(policy.names).toHaveLength(44 + 2);
+      expect(policy.names).toHaveLength(44 + 3);
       expect(policy.names).toEqual(
-        expect.arrayContaining(['subscription:failed_get_all', 'subscription:failed_redrive']),
+        expect.arrayContaining(['subscription:failed_get_all', 'subscription:failed_redrive', 'metrics:get']),
       );
     });
 

@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { Forbidden } from '../common/errors';
 import { RequestContext, UNSCOPED } from '../common/request-context';
+import type { Identity } from '../identity/identity';
 import { ACTION, NO_POLICY } from './action.decorator';
 import { PolicyService } from './policy.service';
 
@@ -35,12 +36,23 @@ export class PolicyGuard implements CanActivate {
 
 /** The one policy check every transport makes: REST here, WebSocket and Socket.IO later. */
 export function authorize(policy: PolicyService, queueAction: string, ctx: RequestContext): void {
-  const action = ctx.space.action(queueAction);
-  const credentials = { roles: ctx.roles, project_id: ctx.project, user_id: ctx.userId, is_admin: ctx.isAdmin };
+  authorizeCaller(policy, ctx.space.action(queueAction), ctx);
+}
+
+/** The check of an action outside the queue spaces (metrics:get), for a caller that may name no project. */
+export function authorizeCaller(policy: PolicyService, action: string, caller: PolicyCaller): void {
+  const credentials = {
+    roles: caller.roles,
+    project_id: caller.project,
+    user_id: caller.userId,
+    is_admin: caller.isAdmin,
+  };
   policy.check(
     action,
-    { project_id: ctx.project },
+    { project_id: caller.project },
     credentials,
     () => new Forbidden('Not authorized', `${action} is disallowed by policy.`),
   );
 }
+
+type PolicyCaller = Pick<Identity, 'project' | 'roles' | 'userId' | 'isAdmin'>;

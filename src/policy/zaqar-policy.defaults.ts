@@ -4,7 +4,8 @@
  * in neither place falls back to the file's `default` rule, if any, and is otherwise denied.
  * Zaqar leaves every project-scoped action open ('') and keeps pools, the flavor writes and the
  * detailed health report for `role:admin`. The subscription:failed_* actions are this server's own
- * (the failed delivery list), open like the rest.
+ * (the failed delivery list), open like the rest. metrics:get (GET /metrics) is this server's too,
+ * kept for admins: the metrics name every project's queues.
  */
 export const ZAQAR_DEFAULT_POLICY: Readonly<Record<string, string>> = {
   context_is_admin: 'role:admin',
@@ -20,6 +21,7 @@ export const ZAQAR_DEFAULT_POLICY: Readonly<Record<string, string>> = {
   'flavors:update': 'role:admin',
   'ping:get': '',
   'health:get': 'role:admin',
+  'metrics:get': 'role:admin',
   'messages:get_all': '',
   'messages:create': '',
   'messages:get': '',

@@ -18,6 +18,7 @@ import {
   SubscriptionStore,
 } from '../storage/storage.contract';
 import { MessageBodies } from '../messages/bodies/message-bodies';
+import { MessageMetrics } from '../metrics/message-metrics';
 import { QueueReadCache } from './queue-read.cache';
 import { checkReservedMetadata, reservedDefaults, withReservedDefaults } from './queue-metadata';
 import { queuePath, queueRef } from '../common/queue-space';
@@ -38,6 +39,7 @@ export class QueuesService {
     private readonly cache: QueueReadCache,
     @Inject(SETTINGS) private readonly settings: Settings,
     private readonly bodies: MessageBodies,
+    private readonly metrics: MessageMetrics,
   ) {}
 
   private get limits() {
@@ -96,6 +98,7 @@ export class QueuesService {
     const ref = queueRef(ctx, queue);
     await this.queues.delete(ref);
     this.cache.forget(ref);
+    this.metrics.queueDeleted(ctx, queue);
   }
 
   /** A page of the caller's queues (or topics); `count` is 0 unless asked for. */

@@ -116,6 +116,8 @@ export interface ClaimedBatch {
   claimId: string;
   /** Empty when nothing was free to claim (the store creates no claim then). */
   messages: MessageRecord[];
+  /** How many messages the claim moved to the dead-letter queue instead; absent: none. */
+  deadLettered?: number;
 }
 
 export interface ClaimInfo {
@@ -165,10 +167,15 @@ export interface MessageStore {
   getMany(ref: QueueRef, ids: string[], now: number): Promise<MessageRecord[]>;
   delete(ref: QueueRef, id: string, claimId: string | undefined, now: number): Promise<DeleteOutcome>;
   /**
-   * Deletes those of `ids` that exist. With `claimIds`, only messages held by one of those valid
-   * claims are deleted and the result lists the ids that were refused.
+   * Deletes those of `ids` that exist and says how many it deleted. With `claimIds`, only messages
+   * held by one of those valid claims are deleted and the result lists the ids that were refused.
    */
-  deleteMany(ref: QueueRef, ids: string[], claimIds: string[] | undefined, now: number): Promise<{ refused: string[] }>;
+  deleteMany(
+    ref: QueueRef,
+    ids: string[],
+    claimIds: string[] | undefined,
+    now: number,
+  ): Promise<{ deleted: number; refused: string[] }>;
   /** Removes and returns up to `limit` free, visible messages in queue order. */
   pop(ref: QueueRef, limit: number, now: number): Promise<MessageRecord[]>;
   /** Deletes every message and claim of the queue, keeping the queue. */

@@ -3,6 +3,7 @@ import { ZaqarError } from '../common/errors';
 import { requestScope } from '../common/request-scope';
 import type { Settings } from '../config/settings';
 import { SETTINGS } from '../config/settings.module';
+import { StorageErrorMetrics } from '../metrics/storage-error-metrics';
 import { SocketPushes } from '../notifications/socket-pushes';
 import { NO_POLICY } from '../policy/action.decorator';
 import { authorize } from '../policy/policy.guard';
@@ -33,6 +34,7 @@ export class ZaqarProtocol {
     private readonly policy: PolicyService,
     private readonly pushes: SocketPushes,
     private readonly subscriptions: SubscriptionsService,
+    private readonly storageErrors: StorageErrorMetrics,
   ) {}
 
   /** A connection opened: notifications for its subscriptions may reach it now. */
@@ -93,6 +95,7 @@ export class ZaqarProtocol {
       });
     }
     this.logger.error(`${request.action} failed: ${(error as Error).stack ?? error}`);
+    this.storageErrors.failed();
     return response(request, 500, { exception: String(error), error: 'Unexpected error.' });
   }
 }

@@ -469,7 +469,7 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
         expect(await driver.messages.get(ref, upper, T0)).toBeNull();
         expect(await driver.messages.getMany(ref, [upper], T0)).toEqual([]);
         expect(await driver.messages.delete(ref, upper, undefined, T0)).toBe('missing');
-        expect(await driver.messages.deleteMany(ref, [upper], undefined, T0)).toEqual({ refused: [] });
+        expect(await driver.messages.deleteMany(ref, [upper], undefined, T0)).toEqual({ deleted: 0, refused: [] });
         const claim = await driver.claims.create(ref, { ttl: 60, grace: 60, limit: 10 }, T0);
         expect(await driver.claims.get(ref, claim.claimId!.toUpperCase(), T0)).toBeNull();
         expect(await driver.messages.delete(ref, id, claim.claimId!.toUpperCase(), T0)).not.toBe('deleted');
@@ -610,15 +610,16 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
         expect(await driver.messages.get(ref, target, T0 + 61 * SECOND)).not.toBeNull();
       });
 
-      it('deleteMany without claim ids deletes the existing ids, claimed or not, and ignores unknown ones', async () => {
+      it('deleteMany without claim ids deletes the existing ids, claimed or not, ignores unknown ones and counts what it deleted', async () => {
         const ref = newQueue();
         const ids = await post(ref, ['a', 'b', 'c', 'd']);
         await claim(ref, T0, 1);
         expect(await driver.messages.deleteMany(ref, [ids[0], ids[2], randomUUID(), 'junk'], undefined, T0)).toEqual({
+          deleted: 2,
           refused: [],
         });
         expect(bodiesOf(await everything(ref, T0))).toEqual(['b', 'd']);
-        expect(await driver.messages.deleteMany(ref, [], undefined, T0)).toEqual({ refused: [] });
+        expect(await driver.messages.deleteMany(ref, [], undefined, T0)).toEqual({ deleted: 0, refused: [] });
       });
 
       it('deleteMany with claim ids deletes only messages held by those claims and refuses the rest', async () => {
@@ -631,9 +632,11 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
 
         const result = await driver.messages.deleteMany(ref, [m1, m3, m4, randomUUID()], [a.claimId], T0 + SECOND);
         expect([...result.refused].sort()).toEqual([m3, m4].sort());
+        expect(result.deleted).toBe(1);
         expect(bodiesOf(await everything(ref, T0 + SECOND))).toEqual(['m2', 'm3', 'm4']);
 
         expect(await driver.messages.deleteMany(ref, [m2, m3], [a.claimId, b.claimId], T0 + SECOND)).toEqual({
+          deleted: 2,
           refused: [],
         });
         expect(bodiesOf(await everything(ref, T0 + SECOND))).toEqual(['m4']);
@@ -641,7 +644,10 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
         // An expired claim holds nothing.
         const c = await claim(ref, T0 + SECOND, 1, 60);
         expect(idsOf(c.messages)).toEqual([m4]);
-        expect(await driver.messages.deleteMany(ref, [m4], [c.claimId], T0 + 61 * SECOND)).toEqual({ refused: [m4] });
+        expect(await driver.messages.deleteMany(ref, [m4], [c.claimId], T0 + 61 * SECOND)).toEqual({
+          deleted: 0,
+          refused: [m4],
+        });
       });
 
       it('concurrent deletes of every kind on one queue each keep their own rules', async () => {
@@ -662,12 +668,12 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
           driver.messages.delete(ref, randomUUID(), undefined, now),
         ]);
         expect(results).toEqual([
-          { refused: [b1] },
+          { deleted: 2, refused: [b1] },
           'deleted',
           'claimed-by-other',
           'claimed',
           'not-claimed',
-          { refused: [] },
+          { deleted: 2, refused: [] },
           'missing',
         ]);
         expect(bodiesOf(await everything(ref, now))).toEqual(['b1', 'f2']);
@@ -983,11 +989,13 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
         // First claim of 'tired' (count 0 → 1): it stays.
         const first = await driver.claims.create(ref, { ttl: 60, grace: 60, limit: 1, deadLetter }, T0);
         expect(idsOf(first.messages)).toEqual([tired]);
+        expect(first.deadLettered).toBeUndefined();
 
         // Claim expired; 'tired' has been claimed once already, so the next claim moves it.
         const now = T0 + 61 * SECOND;
         const second = await driver.claims.create(ref, { ttl: 60, grace: 60, limit: 10, deadLetter }, now);
         expect(idsOf(second.messages)).toEqual([fresh]);
+        expect(second.deadLettered).toBe(1);
 
         expect(await driver.messages.get(ref, tired, now)).toBeNull();
         expect(idsOf(await everything(ref, now))).toEqual([fresh]);
@@ -1014,6 +1022,7 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
         expect(idsOf((await driver.claims.create(ref, options, T0 + 60 * SECOND)).messages)).toEqual([id]);
         const third = await driver.claims.create(ref, options, T0 + 120 * SECOND);
         expect(third.messages).toEqual([]);
+        expect(third.deadLettered).toBe(1);
         expect(await driver.claims.get(ref, third.claimId, T0 + 120 * SECOND)).toBeNull();
 
         expect(await driver.queues.getMetadata(dlq)).toEqual({});

@@ -125,12 +125,14 @@ describe('the OpenAPI document of a server with every route on (pooling, API v1.
     expect(readers.size).toBeGreaterThan(10);
   });
 
-  it('asks for credentials and a Client-ID on every route but GET /, as the guards do', () => {
+  it('asks for credentials on every route but GET /, and a Client-ID on all but that and GET /metrics', () => {
     for (const { key, operation } of operations) {
       const clientId = operation.parameters?.some((p) => 'name' in p && p.name === 'Client-ID' && p.required);
       const scoped = key !== 'GET /';
-      expect([key, Boolean(operation.security?.length), Boolean(clientId)]).toEqual([key, scoped, scoped]);
+      const needsClient = scoped && key !== 'GET /metrics';
+      expect([key, Boolean(operation.security?.length), Boolean(clientId)]).toEqual([key, scoped, needsClient]);
     }
+    expect(document.paths['/metrics'].get!.security).toContainEqual({ 'metrics-token': [] });
   });
 
   it("lists the message listing's query parameters", () => {

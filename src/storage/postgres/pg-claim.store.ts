@@ -45,9 +45,9 @@ claim_row AS (
 /** In CLAIM_BATCH_SQL's UPDATE: the index of the claim that takes message m (see there). */
 const CLAIM_OF_MESSAGE = 'width_bucket(m.seq, f.seqs)';
 
-/** One row even when nothing was claimed, so that the queue's head is always reported. */
-const claimResult = (hint: string) => `
-SELECT hd.head, c.* FROM (SELECT ${headSql(hint)} AS head) hd LEFT JOIN claimed c ON true`;
+/** One row even when nothing was claimed, so that the queue's head (and `extra`) is always reported. */
+const claimResult = (hint: string, extra = '') => `
+SELECT hd.head${extra}, c.* FROM (SELECT ${headSql(hint)} AS head) hd LEFT JOIN claimed c ON true`;
 
 /**
  * Several claims on one queue, made together (see PgClaimStore.create): the same steps as a single
@@ -114,7 +114,7 @@ moved AS (
   FROM dead d, dlq
   WHERE m.project = $1 AND m.queue = $2 AND m.seq = d.seq
   RETURNING 1
-), ${CLAIM_MARK} ${claimResult('$11')}`;
+), ${CLAIM_MARK} ${claimResult('$11', ', (SELECT count(*) FROM moved)::int AS dead_lettered')}`;
 
 /*
  * The statements below find a claim's messages with `id = ANY ((SELECT message_ids …))`: the
@@ -275,7 +275,7 @@ export class PgClaimStore implements ClaimStore {
     now: number,
   ): Promise<ClaimedBatch> {
     const lifeTtl = options.ttl + options.grace;
-    const { rows } = await this.pool.query<MessageRow & HeadRow>({
+    const { rows } = await this.pool.query<MessageRow & HeadRow & { dead_lettered: number }>({
       name: 'zaqar-claim-create-dlq',
       text: CLAIM_DLQ_SQL,
       values: [
@@ -296,6 +296,8 @@ export class PgClaimStore implements ClaimStore {
       ],
     });
     this.heads.raise(ref.project, ref.queue, rows[0]?.head);
-    return { claimId, messages: toRecordsInQueueOrder(rows.filter((row) => row.id !== null)) };
+    const messages = toRecordsInQueueOrder(rows.filter((row) => row.id !== null));
+    const deadLettered = rows[0]?.dead_lettered ?? 0;
+    return deadLettered > 0 ? { claimId, messages, deadLettered } : { claimId, messages };
   }
 }

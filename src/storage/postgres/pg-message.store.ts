@@ -297,30 +297,23 @@ export class PgMessageStore implements MessageStore {
     ids: string[],
     claimIds: string[] | undefined,
     now: number,
-  ): Promise<{ refused: string[] }> {
+  ): Promise<{ deleted: number; refused: string[] }> {
     const wanted = validUuids(ids);
-    if (wanted.length === 0) return { refused: [] };
-    if (claimIds === undefined) {
-      await this.submitDelete({ ref, ids: wanted, mode: DeleteMode.Any, claimIds: [], now });
-      return { refused: [] };
-    }
-    const deleted = await this.submitDelete({
-      ref,
-      ids: wanted,
-      mode: DeleteMode.Held,
-      claimIds: validUuids(claimIds),
-      now,
-    });
-    const left = wanted.filter((id) => !deleted.has(id));
-    // Only when something was left: acknowledging a whole claim costs one statement.
-    if (left.length === 0) return { refused: [] };
+    if (wanted.length === 0) return { deleted: 0, refused: [] };
+    const mode = claimIds === undefined ? DeleteMode.Any : DeleteMode.Held;
+    const gone = await this.submitDelete({ ref, ids: wanted, mode, claimIds: validUuids(claimIds ?? []), now });
+    const left = wanted.filter((id) => !gone.has(id));
+    const deleted = wanted.length - left.length;
+    // Refusals exist only with claim ids, and are looked for only when something was left:
+    // acknowledging a whole claim costs one statement.
+    if (claimIds === undefined || left.length === 0) return { deleted, refused: [] };
     const { rows } = await this.pool.query<{ id: string }>({
       name: 'zaqar-msg-existing',
       text: EXISTING_SQL,
       values: [ref.project, ref.queue, left, now],
     });
     const refused = new Set(rows.map((r) => r.id));
-    return { refused: left.filter((id) => refused.has(id)) };
+    return { deleted, refused: left.filter((id) => refused.has(id)) };
   }
 
   async pop(ref: QueueRef, limit: number, now: number): Promise<MessageRecord[]> {

@@ -148,16 +148,15 @@ export class SqliteClaimStore implements ClaimStore {
     if (options.limit <= 0) return Promise.resolve({ claimId, messages: [] });
     const hold = holdParams(ref, claimId, options.ttl, options.grace, now);
     return this.writes.submit((): ClaimedBatch => {
-      let rows: MessageRow[];
-      if (options.deadLetter === undefined) {
-        rows = this.claimFirst.all({ ...hold, now, limit: options.limit }) as MessageRow[];
-      } else {
-        rows = this.claimOrDeadLetter(ref, hold, options.deadLetter, options.limit, now);
-      }
-      if (rows.length === 0) return { claimId, messages: [] };
+      const { rows, deadLettered } =
+        options.deadLetter === undefined
+          ? { rows: this.claimFirst.all({ ...hold, now, limit: options.limit }) as MessageRow[], deadLettered: 0 }
+          : this.claimOrDeadLetter(ref, hold, options.deadLetter, options.limit, now);
+      const moved = deadLettered > 0 ? { deadLettered } : {};
+      if (rows.length === 0) return { claimId, messages: [], ...moved };
       this.extendLife.run(hold);
       this.insertClaim.run({ ...hold, ttl: options.ttl, grace: options.grace, now });
-      return { claimId, messages: toRecordsBySeq(rows, now) };
+      return { claimId, messages: toRecordsBySeq(rows, now), ...moved };
     });
   }
 
@@ -197,7 +196,7 @@ export class SqliteClaimStore implements ClaimStore {
   /**
    * Picks the claimable messages, moves those already claimed `maxClaimCount` times to the
    * dead-letter queue (at its end, unclaimed, with the policy's ttl or their own), and claims the
-   * rest. Moving keeps the message's id and claim count, as Zaqar's move does.
+   * rest, saying how many moved. Moving keeps the message's id and claim count, as Zaqar's move does.
    */
   private claimOrDeadLetter(
     ref: QueueRef,
@@ -205,7 +204,7 @@ export class SqliteClaimStore implements ClaimStore {
     policy: DeadLetterPolicy,
     limit: number,
     now: number,
-  ): MessageRow[] {
+  ): { rows: MessageRow[]; deadLettered: number } {
     const picked = this.candidates.all({ project: ref.project, queue: ref.queue, now, limit }) as Candidate[];
     const keep: number[] = [];
     const dead: Candidate[] = [];
@@ -230,7 +229,7 @@ export class SqliteClaimStore implements ClaimStore {
       }
       this.counters.remove(ref, dead.length);
     }
-    if (keep.length === 0) return [];
-    return this.claimSeqs.all({ ...hold, seqs: JSON.stringify(keep) }) as MessageRow[];
+    const rows = keep.length === 0 ? [] : (this.claimSeqs.all({ ...hold, seqs: JSON.stringify(keep) }) as MessageRow[]);
+    return { rows, deadLettered: dead.length };
   }
 }

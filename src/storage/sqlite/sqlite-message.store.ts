@@ -193,20 +193,22 @@ export class SqliteMessageStore implements MessageStore {
     ids: string[],
     claimIds: string[] | undefined,
     now: number,
-  ): Promise<{ refused: string[] }> {
-    if (ids.length === 0) return Promise.resolve({ refused: [] });
+  ): Promise<{ deleted: number; refused: string[] }> {
+    if (ids.length === 0) return Promise.resolve({ deleted: 0, refused: [] });
     const idList = JSON.stringify(ids);
     if (claimIds === undefined) {
       return this.writes.submit(() => {
-        this.counters.remove(ref, this.deleteIds.run(ref.project, ref.queue, idList).changes);
-        return { refused: [] };
+        const deleted = this.deleteIds.run(ref.project, ref.queue, idList).changes;
+        this.counters.remove(ref, deleted);
+        return { deleted, refused: [] };
       });
     }
     const claimList = JSON.stringify(claimIds);
     return this.writes.submit(() => {
-      this.counters.remove(ref, this.deleteIdsClaimed.run(ref.project, ref.queue, idList, claimList, now).changes);
+      const deleted = this.deleteIdsClaimed.run(ref.project, ref.queue, idList, claimList, now).changes;
+      this.counters.remove(ref, deleted);
       // Whatever still lives among the ids was not held by one of the given claims.
-      return { refused: this.liveIds.all(ref.project, ref.queue, idList, now) as string[] };
+      return { deleted, refused: this.liveIds.all(ref.project, ref.queue, idList, now) as string[] };
     });
   }
 
