@@ -7,7 +7,7 @@ import { AppModule } from './app.module';
 import { parseJsonBody } from './common/request-body';
 import { isV1_1Route } from './common/queue-space';
 import { ROUTES } from './common/route-table';
-import { createLogger } from './logging/logger';
+import { createServerLog } from './logging/logger';
 import { logRequests, newRequestId } from './logging/request-log';
 import { maxRequestBytes } from './config/limits';
 import { loadSettings, Settings } from './config/settings';
@@ -26,14 +26,14 @@ export async function createApp(settings: Settings): Promise<NestFastifyApplicat
     genReqId: newRequestId,
     requestIdHeader: false,
   });
-  const logger = createLogger(settings.log);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(settings, logger), adapter, {
+  const log = createServerLog(settings.log);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(settings, log.logger), adapter, {
     bufferLogs: true,
     bodyParser: false, // ours below reads every body
   });
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
-  logRequests(fastify, logger);
+  logRequests(fastify, log);
   fastify.addHook('onRoute', (route) => {
     if (settings.apiV1_1 || !isV1_1Route(route.url)) ROUTES.add(route.url, route.method);
   });

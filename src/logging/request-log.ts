@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Logger } from 'pino';
+import type { DestinationStream } from 'pino';
+import { LINE_BINDINGS, ServerLog } from './logger';
 
 /** oslo.middleware's request id format, the only inbound id Zaqar keeps (as the global request id). */
 const REQUEST_ID_FORMAT = /^req-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/;
@@ -10,35 +11,63 @@ export function newRequestId(): string {
   return `req-${randomUUID()}`;
 }
 
-/** What one request's log line says: who asked for what and how it went, never a token or a body. */
-export function requestLine(request: FastifyRequest, status: number, durationMs: number): Record<string, unknown> {
-  const inbound = request.headers['x-openstack-request-id'];
-  const url = request.url;
-  const query = url.indexOf('?');
-  return {
-    request_id: request.id,
-    global_request_id: typeof inbound === 'string' && REQUEST_ID_FORMAT.test(inbound) ? inbound : undefined,
-    method: request.method,
-    route: request.routeOptions.url ?? null,
-    path: query === -1 ? url : url.slice(0, query),
-    status,
-    duration_ms: Math.round(durationMs * 1000) / 1000,
-    project: request.user?.project ?? null,
+/** How long a request line may wait to be written with the others. */
+const FLUSH_MS = 20;
+
+/**
+ * One request's log line: who asked for what and how it went, never a token, a query or a body.
+ * Serialised by hand in pino's shape (level 30 is info) and written in batches every
+ * FLUSH_MS: pino's generic path and a write per line cost several µs a line, a large share of a post.
+ */
+export class RequestLines {
+  private isoMs = 0;
+  private iso = '';
+  private pending = '';
+  private readonly flush = () => {
+    this.stream.write(this.pending);
+    this.pending = '';
   };
+
+  constructor(private readonly stream: DestinationStream) {}
+
+  write(request: FastifyRequest, status: number, durationMs: number): void {
+    const url = request.url;
+    const query = url.indexOf('?');
+    const inbound = request.headers['x-openstack-request-id'];
+    const global =
+      typeof inbound === 'string' && REQUEST_ID_FORMAT.test(inbound) ? `,"global_request_id":"${inbound}"` : '';
+    const route = request.routeOptions.url;
+    const project = request.user?.project;
+    if (this.pending === '') setTimeout(this.flush, FLUSH_MS);
+    this.pending +=
+      `{"level":30,"time":"${this.now()}"${LINE_BINDINGS},"request_id":"${request.id}"${global}` +
+      `,"method":${JSON.stringify(request.method)},"route":${route === undefined ? 'null' : JSON.stringify(route)}` +
+      `,"path":${JSON.stringify(query === -1 ? url : url.slice(0, query))},"status":${status}` +
+      `,"duration_ms":${Math.round(durationMs * 1000) / 1000}` +
+      `,"project":${project === undefined ? 'null' : JSON.stringify(project)},"msg":"request"}\n`;
+  }
+
+  /** The ISO time, made once per millisecond. */
+  private now(): string {
+    const ms = Date.now();
+    if (ms !== this.isoMs) [this.isoMs, this.iso] = [ms, new Date(ms).toISOString()];
+    return this.iso;
+  }
 }
 
 /**
  * Answers every request's id in X-Openstack-Request-ID (as Zaqar does since oslo.middleware's
  * RequestId joined its pipeline) and logs one line per request once it is answered.
  */
-export function logRequests(fastify: FastifyInstance, logger: Logger): void {
+export function logRequests(fastify: FastifyInstance, log: ServerLog): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('x-openstack-request-id', request.id);
     done();
   });
-  if (!logger.isLevelEnabled('info')) return;
+  if (!log.logger.isLevelEnabled('info')) return;
+  const lines = new RequestLines(log.stream);
   fastify.addHook('onResponse', (request, reply, done) => {
-    logger.info(requestLine(request, reply.statusCode, reply.elapsedTime), 'request');
+    lines.write(request, reply.statusCode, reply.elapsedTime);
     done();
   });
 }

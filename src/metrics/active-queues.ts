@@ -19,10 +19,16 @@ export class ActiveQueues {
   /** In order of activity, the most recent last: a Map keeps insertion order. */
   private readonly queues = new Map<string, ActiveQueue>();
 
+  /** The most recent one, already last in `queues`: a busy queue is touched again and again. */
+  private last?: { owner: Owner; queue: string };
+
   constructor(private readonly capacity: number) {}
 
   touch(owner: Owner, queue: string): void {
     if (this.capacity === 0) return;
+    const last = this.last;
+    if (last?.queue === queue && last.owner.project === owner.project && last.owner.space === owner.space) return;
+    this.last = { owner, queue };
     const key = keyOf(owner, queue);
     const known = this.queues.get(key);
     if (known !== undefined) this.queues.delete(key);
@@ -32,6 +38,7 @@ export class ActiveQueues {
 
   forget(owner: Owner, queue: string): void {
     this.queues.delete(keyOf(owner, queue));
+    this.last = undefined;
   }
 
   /** The tracked queues, the least recently active first. */
