@@ -5,6 +5,7 @@ import { Queue } from 'bullmq';
 import { MAINTENANCE_QUEUE } from '../../src/jobs/bullmq/maintenance.queue';
 import { NOTIFICATIONS_QUEUE } from '../../src/jobs/bullmq/notifications.queue';
 import { redisConnection } from '../../src/jobs/redis-connection';
+import { MetricsModule } from '../../src/metrics/metrics.module';
 import { JobsModule } from '../../src/jobs/jobs.module';
 import { loadSettings, Settings } from '../../src/config/settings';
 import { SettingsModule } from '../../src/config/settings.module';
@@ -34,6 +35,7 @@ describe.each(RUNNERS)('the expiry sweep as a %s', (_name, redisUrl) => {
           SettingsModule.forRoot(settings),
           StorageModule.forRoot(settings.storageUrl),
           JobsModule.forRoot(settings),
+          MetricsModule.forRoot({ ...settings, metrics: { ...settings.metrics, enabled: false } }),
         ],
       },
       { logger: ['error'] },
