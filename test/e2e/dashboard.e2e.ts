@@ -133,7 +133,7 @@ describeWithBrowser('dashboard', () => {
 
       await postThroughPage(page, JSON.stringify(HOSTILE_BODY), '600');
       await waitForText(page, `${queueRow} td.depth`, '2');
-      await page.waitForFunction(() => document.querySelectorAll('#message-table tr[data-message]').length === 2);
+      await page.waitForFunction("document.querySelectorAll('#message-table tr[data-message]').length === 2");
       const bodies = await page.$$eval('#message-table td.body', (cells) => cells.map((c) => c.textContent));
       expect(bodies).toContain(JSON.stringify(HOSTILE_BODY));
       expect(await page.$$('main img')).toHaveLength(0);
