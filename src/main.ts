@@ -33,7 +33,7 @@ export async function createApp(settings: Settings): Promise<NestFastifyApplicat
   });
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
-  logRequests(fastify, log);
+  logRequests(fastify, log, settings.log.requestsPerSecond);
   fastify.addHook('onRoute', (route) => {
     if (settings.apiV1_1 || !isV1_1Route(route.url)) ROUTES.add(route.url, route.method);
   });

@@ -168,3 +168,27 @@ describe('log settings', () => {
     });
   });
 });
+
+describe('LOG_REQUESTS_PER_SECOND', () => {
+  const running = serversOnFreshStore(BACKENDS[0][1], 1, { LOG_LEVEL: 'info', LOG_REQUESTS_PER_SECOND: '5' });
+
+  it('writes at most that many request lines a second and then the count of those it skipped', async () => {
+    const api = new ZaqarClient(running.server.url);
+    const answers = await Promise.all(Array.from({ length: 40 }, () => api.get('/v2/queues')));
+    const ids = new Set(answers.map((res) => res.headers.get('x-openstack-request-id')));
+    const skippedCount = () =>
+      logLines(running.server)
+        .filter((line) => line.msg === 'request lines skipped')
+        .reduce((sum, line) => sum + (line.skipped as number), 0);
+    const requestLines = () => logLines(running.server).filter((line) => ids.has(line.request_id as string));
+    await until(() => requestLines().length + skippedCount() >= 40, 5_000);
+    expect(requestLines().length + skippedCount()).toBe(40);
+    expect(skippedCount()).toBeGreaterThan(0);
+    const perSecond = new Map<string, number>();
+    for (const line of requestLines()) {
+      const second = (line.time as string).slice(0, 19);
+      perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
+    }
+    expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(5);
+  });
+});
