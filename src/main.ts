@@ -10,6 +10,7 @@ import { ROUTES } from './common/route-table';
 import { createServerLog } from './logging/logger';
 import { logRequests, newRequestId } from './logging/request-log';
 import { maxRequestBytes } from './config/limits';
+import { exposureWarnings } from './config/exposure-warnings';
 import { loadSettings, Settings } from './config/settings';
 import { setupOpenApi } from './openapi/openapi';
 import { aggregateWorkerMetrics } from './metrics/cluster-metrics';
@@ -75,6 +76,7 @@ function bootstrap(): Promise<void> {
   if (missing.length > 0 && cluster.isPrimary) {
     console.warn(`started without ${missing.join(' ')}: expect longer pauses under load (README, "Memory")`);
   }
+  if (cluster.isPrimary) for (const warning of exposureWarnings(settings)) console.warn(warning);
   if (settings.workers > 1 && cluster.isPrimary) {
     superviseWorkers(settings.workers, settings.port);
     if (settings.metrics.enabled) aggregateWorkerMetrics();
