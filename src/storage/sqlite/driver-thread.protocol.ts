@@ -1,5 +1,6 @@
 import type { PoolRegistry } from '../pool-registry.contract';
 import type { ClaimStore, DeliveryStore, MessageStore, QueueStore, SubscriptionStore } from '../storage.contract';
+import { StorageFull } from '../storage-full';
 
 /**
  * What the server thread and the SQLite thread say to each other (see sqlite-thread.driver.ts).
@@ -95,6 +96,8 @@ export function errorShape(error: unknown): ErrorShape {
 }
 
 export function errorFromShape(shape: ErrorShape): Error {
+  // SQLite says SQLITE_FULL when a write meets a full disk (ENOSPC)
+  if (shape.code === 'SQLITE_FULL') return new StorageFull(shape.message);
   const error = new Error(shape.message);
   error.name = shape.name;
   if (shape.code !== undefined) (error as Error & { code?: unknown }).code = shape.code;

@@ -1,0 +1,120 @@
+import { FaultLoad, Outcome, readQueue, reportOf } from '../support/fault-load';
+import { describeNeeding } from '../support/prerequisites';
+import { startServer, StartedServer } from '../support/server';
+import { Tmpfs, tmpfsMissing } from '../support/tmpfs';
+import { until } from '../support/wait';
+import { ZaqarClient } from './client';
+
+/** The tmpfs the store lives on. */
+const SIZE_KIB = 16 * 1024;
+/** No request may wait longer than this for its answer, full disk or not. */
+const ANSWER_BOUND_MS = 10_000;
+/** Posts succeed again within this once space is back. */
+const RECOVERY_BOUND_MS = 5_000;
+
+const FULL = {
+  title: 'Service temporarily unavailable',
+  description:
+    'The message store is out of disk space: nothing can be written until space is freed; reads still work. ' +
+    'Please try again in a few seconds.',
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describeNeeding(tmpfsMissing(), 'disk full on the embedded store', () => {
+  let tmpfs: Tmpfs | undefined;
+  let storageUrl: string;
+  let server: StartedServer | undefined;
+
+  beforeAll(async () => {
+    tmpfs = Tmpfs.mount(SIZE_KIB);
+    storageUrl = `sqlite:${tmpfs.dir}/zaqar.db`;
+    server = await startServer({ storageUrl });
+  });
+
+  afterAll(async () => {
+    await server?.kill();
+    tmpfs?.unmount();
+  });
+
+  /**
+   * Runs producers and a consumer on a fresh queue, lets `exhaust` take the space, checks what the
+   * server answers while it is full, gives the space back with `restore`, and checks, after a
+   * SIGKILL and a restart, that every acknowledged message is stored with its body.
+   */
+  async function throughDiskFull(queue: string, exhaust: () => void, restore: () => void): Promise<void> {
+    const client = new ZaqarClient(server!.url);
+    await client.createQueue(queue);
+    const load = new FaultLoad(client, queue, {
+      producers: 4,
+      consumer: true,
+      timeoutMs: ANSWER_BOUND_MS,
+      padding: 1000,
+    });
+    let failedPosts: Outcome[] = [];
+    try {
+      await load.acknowledgedMore(200, 30_000);
+      exhaust();
+      const fullAt = Date.now();
+      await until(() => {
+        failedPosts = load.outcomes.filter((o) => o.what === 'post' && o.startedAt >= fullAt && o.status !== 201);
+        return failedPosts.length >= 20;
+      }, 30_000);
+      await sleep(1_000);
+
+      // reads go on while nothing can be written
+      const listed = await client.get(`/v2/queues/${queue}/messages`, { query: { echo: true, include_claimed: true } });
+      expect(listed.status).toBe(200);
+      expect(listed.body.messages.length).toBeGreaterThan(0);
+      const [someId] = load.acknowledged.keys();
+      expect([200, 404]).toContain((await client.get(`/v2/queues/${queue}/messages/${someId}`)).status);
+      expect((await client.get(`/v2/queues/${queue}/stats`)).status).toBe(200);
+      expect((await client.get('/v2/queues')).status).toBe(200);
+
+      restore();
+      const restoredAt = Date.now();
+      await load.acknowledgedMore(200, 30_000);
+      await load.stop();
+      const recovered = load.firstPostAckedAfter(restoredAt);
+      const recoveryMs = recovered!.endedAt - restoredAt;
+
+      for (const outcome of load.outcomes.filter((o) => o.status === 503)) expect(outcome.body).toEqual(FULL);
+      expect(failedPosts.every((o) => o.status === 503)).toBe(true);
+      expect(server!.process.exitCode).toBeNull();
+      expect(recoveryMs).toBeLessThan(RECOVERY_BOUND_MS);
+
+      // what was acknowledged is on disk, not only in the process that acknowledged it
+      await server!.kill('SIGKILL');
+      server = await startServer({ storageUrl });
+      const stored = await readQueue(client.on(server.url), queue);
+      const report = reportOf(load, stored);
+      console.log(
+        `disk full (${queue}): ${report.requests} requests ${JSON.stringify(report.byStatus)}, ` +
+          `${load.acknowledged.size} acknowledged, ${load.deleted.size} deleted, ${report.lost.length} lost, ` +
+          `first 201 ${recoveryMs} ms after space returned`,
+      );
+      expect(report.otherFailures).toEqual([]);
+      expect(report.lost).toEqual([]);
+      expect(report.resurrected).toEqual([]);
+      expect(report.altered).toEqual([]);
+    } finally {
+      await load.stop();
+    }
+  }
+
+  it('a filler file takes the space: posts answer 503 saying so, reads work, none is lost, posts succeed once it is deleted', async () => {
+    await throughDiskFull(
+      'filled',
+      () => tmpfs!.fill(),
+      () => tmpfs!.drain(),
+    );
+  }, 90_000);
+
+  it('posts fill what is left: 503 saying so until the tmpfs is remounted larger, and none acknowledged is lost', async () => {
+    await throughDiskFull(
+      'overflowing',
+      () => tmpfs!.resize(Math.ceil(tmpfs!.usedBytes / 1024) + 512),
+      () => tmpfs!.resize(SIZE_KIB),
+    );
+  }, 90_000);
+});
