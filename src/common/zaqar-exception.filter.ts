@@ -8,18 +8,13 @@ import {
   MethodNotAllowed,
   noSuchResource,
   PayloadTooLarge,
-  ServiceUnavailable,
   UnsupportedMediaType,
   ZaqarError,
 } from './errors';
 import { IdentityGuard } from '../identity/identity.guard';
 import { StorageErrorMetrics } from '../metrics/storage-error-metrics';
-import { StorageFull } from '../storage/storage-full';
 import { ROUTES } from './route-table';
-
-/** What a client is told when the store's disk is full. */
-const STORAGE_FULL =
-  'The message store is out of disk space: nothing can be written until space is freed; reads still work.';
+import { failureDetail, unavailableFor } from './unforeseen-failure';
 
 /**
  * Turns every failure into Zaqar's error body. Anything that is not a known error (a storage
@@ -67,16 +62,8 @@ export class ZaqarExceptionFilter implements ExceptionFilter {
       return new ZaqarError(status, `${status} ${httpReason(exception)}`, exception.message);
     }
     this.storageErrors.failed();
-    if (exception instanceof StorageFull) {
-      // the operator's cue, once a request; a stack would only say where the store was called from
-      this.logger.error(`${request.id} ${request.method} ${request.url} failed: ${exception.message}`);
-      return new ServiceUnavailable(STORAGE_FULL);
-    }
-    this.logger.error(
-      `${request.id} ${request.method} ${request.url} failed`,
-      (exception as Error)?.stack ?? String(exception),
-    );
-    return new ServiceUnavailable('The request could not be completed.');
+    this.logger.error(`${request.id} ${request.method} ${request.url} failed: ${failureDetail(exception)}`);
+    return unavailableFor(exception);
   }
 
   /**

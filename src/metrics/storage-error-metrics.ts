@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Counter, Registry } from 'prom-client';
 
 /**
- * Requests that failed with an error that is none of Zaqar's own, which the transports answer
- * 503 (REST) or 500 (sockets): the store failing (unreachable, timing out, refusing), or a bug.
+ * Requests that failed with an error that is none of Zaqar's own, which every transport answers
+ * 503: the store failing (unreachable, full, timing out, refusing), or a bug.
  */
 export abstract class StorageErrorMetrics {
   abstract failed(): void;

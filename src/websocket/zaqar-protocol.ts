@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ZaqarError } from '../common/errors';
 import { requestScope } from '../common/request-scope';
+import { failureDetail, unavailableFor } from '../common/unforeseen-failure';
 import type { Settings } from '../config/settings';
 import { SETTINGS } from '../config/settings.module';
 import { StorageErrorMetrics } from '../metrics/storage-error-metrics';
@@ -94,9 +95,9 @@ export class ZaqarProtocol {
         error: error.description || error.title,
       });
     }
-    this.logger.error(`${request.action} failed: ${(error as Error).stack ?? error}`);
+    this.logger.error(`${request.action} failed: ${failureDetail(error)}`);
     this.storageErrors.failed();
-    return response(request, 500, { exception: String(error), error: 'Unexpected error.' });
+    return this.failure(request, unavailableFor(error));
   }
 }
 

@@ -1,8 +1,9 @@
 import { FaultLoad, Outcome, readQueue, reportOf } from '../support/fault-load';
 import { describeNeeding } from '../support/prerequisites';
-import { startServer, StartedServer } from '../support/server';
+import { freePort, startServer, StartedServer } from '../support/server';
 import { Tmpfs, tmpfsMissing } from '../support/tmpfs';
 import { until } from '../support/wait';
+import { ZaqarSocket } from '../support/zaqar-socket';
 import { ZaqarClient } from './client';
 
 /** The tmpfs the store lives on. */
@@ -25,11 +26,14 @@ describeNeeding(tmpfsMissing(), 'disk full on the embedded store', () => {
   let tmpfs: Tmpfs | undefined;
   let storageUrl: string;
   let server: StartedServer | undefined;
+  let wsPort: number;
+  const start = () => startServer({ storageUrl, env: { WS_PORT: String(wsPort) } });
 
   beforeAll(async () => {
     tmpfs = Tmpfs.mount(SIZE_KIB);
     storageUrl = `sqlite:${tmpfs.dir}/zaqar.db`;
-    server = await startServer({ storageUrl });
+    wsPort = await freePort();
+    server = await start();
   });
 
   afterAll(async () => {
@@ -71,6 +75,21 @@ describeNeeding(tmpfsMissing(), 'disk full on the embedded store', () => {
       expect((await client.get(`/v2/queues/${queue}/stats`)).status).toBe(200);
       expect((await client.get('/v2/queues')).status).toBe(200);
 
+      // Zaqar's WebSocket protocol meets the same store and answers the same 503
+      const socket = await ZaqarSocket.open(wsPort);
+      const headers = { 'Client-ID': client.clientId, 'X-Project-ID': client.project };
+      try {
+        const posted = await socket.call({
+          action: 'message_post',
+          headers,
+          body: { queue_name: queue, messages: [{ body: 'x'.repeat(1000) }] },
+        });
+        expect(posted.headers.status).toBe(503);
+        expect(posted.body).toEqual({ exception: FULL.description, error: FULL.description });
+      } finally {
+        socket.close();
+      }
+
       restore();
       const restoredAt = Date.now();
       await load.acknowledgedMore(200, 30_000);
@@ -85,7 +104,7 @@ describeNeeding(tmpfsMissing(), 'disk full on the embedded store', () => {
 
       // what was acknowledged is on disk, not only in the process that acknowledged it
       await server!.kill('SIGKILL');
-      server = await startServer({ storageUrl });
+      server = await start();
       const stored = await readQueue(client.on(server.url), queue);
       const report = reportOf(load, stored);
       console.log(
