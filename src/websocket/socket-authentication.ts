@@ -20,14 +20,16 @@ import type { FrameHeaders, ZaqarRequest } from './zaqar-frame';
  */
 const SIGNED_ACTIONS: Record<string, [method: string, path: (body: Body) => string]> = {
   message_list: ['GET', (body) => messagesPath(body)],
-  message_get: ['GET', (body) => `${messagesPath(body)}/${String(body.message_id)}`],
+  message_get: ['GET', (body) => `${messagesPath(body)}/${segment(body.message_id)}`],
   message_get_many: ['GET', (body) => messagesPath(body)],
   message_post: ['POST', (body) => messagesPath(body)],
-  message_delete: ['DELETE', (body) => `${messagesPath(body)}/${String(body.message_id)}`],
+  message_delete: ['DELETE', (body) => `${messagesPath(body)}/${segment(body.message_id)}`],
   message_delete_many: ['DELETE', (body) => messagesPath(body)],
 };
 
-const messagesPath = (body: Body) => `${QUEUES.base}/${String(body.queue_name)}/messages`;
+const messagesPath = (body: Body) => `${QUEUES.base}/${segment(body.queue_name)}/messages`;
+/** A field as one path segment, encoded as a REST target carries it: a `/` in it cannot spell a signed path. */
+const segment = (value: unknown) => encodeURIComponent(String(value));
 
 /**
  * Who a socket frame acts as, as Zaqar's WebSocket transport decides it: with noauth, the frame's

@@ -41,6 +41,11 @@ export class ZaqarActions {
     };
   }
 
+  /** Every action's name, for the suites that must cover them all. */
+  names(): string[] {
+    return Object.keys(this.table);
+  }
+
   find(action: string | null): ActionSpec | undefined {
     return action !== null && Object.hasOwn(this.table, action) ? this.table[action] : undefined;
   }

@@ -1,4 +1,4 @@
-import { readSignedUrlHeaders, signedUrlCovers } from './signed-url.headers';
+import { readSignedUrlHeaders, routedPath, signedUrlCovers } from './signed-url.headers';
 
 const QUEUE = '/v2/queues/shared_queue';
 
@@ -64,5 +64,11 @@ describe('signed URL headers', () => {
       expect(signedUrlCovers({ ...claim, paths: ['(', `${QUEUE}/messages`] }, 'GET', `${QUEUE}/messages`)).toBe(true);
       expect(signedUrlCovers({ ...claim, paths: ['('] }, 'GET', `${QUEUE}/messages`)).toBe(false);
     });
+  });
+
+  it('checks the path the router serves: a signed path after `#` or `?` is no part of it', () => {
+    expect(routedPath(`/v2/queues/other/stats#${QUEUE}/messages`)).toBe('/v2/queues/other/stats');
+    expect(routedPath(`/v2/queues/other/stats?x=${QUEUE}/messages#y`)).toBe('/v2/queues/other/stats');
+    expect(routedPath(`${QUEUE}/messages/5f1d2c`)).toBe(`${QUEUE}/messages/5f1d2c`);
   });
 });

@@ -42,6 +42,14 @@ export function signedUrlCovers(claim: SignedUrlClaim, method: string, path: str
   return claim.paths.some((signed) => signed !== '' && searches(signed, path));
 }
 
+/**
+ * The path of a request target as the router reads it: up to the first `?` or `#` (find-my-way
+ * ends the path at either), so a signed path written after a `#` covers nothing.
+ */
+export function routedPath(target: string): string {
+  return target.split(/[?#]/, 1)[0];
+}
+
 function searches(pattern: string, path: string): boolean {
   try {
     return new RegExp(pattern).test(path);

@@ -6,7 +6,7 @@ import { NotFound } from '../../common/errors';
 import type { Settings } from '../../config/settings';
 import { SETTINGS } from '../../config/settings.module';
 import { Identity, SIGNED_URL } from '../identity';
-import { readSignedUrlHeaders, signedUrlCovers, signedUrlIdentity } from '../signed-url/signed-url.headers';
+import { readSignedUrlHeaders, routedPath, signedUrlCovers, signedUrlIdentity } from '../signed-url/signed-url.headers';
 import { verifySignature } from '../signed-url/signed-url';
 
 /**
@@ -22,7 +22,7 @@ export class SignedUrlStrategy extends PassportStrategy(Strategy, SIGNED_URL) {
   validate(request: FastifyRequest): Identity {
     const claim = readSignedUrlHeaders(request.headers);
     const key = this.settings.signedUrlSecretKey;
-    const path = request.url.split('?')[0];
+    const path = routedPath(request.url);
     // The signature is checked before the signed paths are used as patterns: until then they
     // are the caller's text, and must not reach a regular expression engine.
     if (!claim || !key || !verifySignature(key, claim) || !signedUrlCovers(claim, request.method, path)) {
