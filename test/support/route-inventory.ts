@@ -7,6 +7,8 @@ import { ROUTES } from '../../src/common/route-table';
 import { loadSettings } from '../../src/config/settings';
 import { createApp } from '../../src/main';
 import { DOCUMENT_PATH } from '../../src/openapi/openapi';
+import type { ActionSpec } from '../../src/websocket/actions/action-spec';
+import { ZaqarActions } from '../../src/websocket/zaqar-actions';
 
 /** What an app registers and what it documents, for the OpenAPI completeness test. */
 export interface RouteInventory {
@@ -16,6 +18,8 @@ export interface RouteInventory {
   document: OpenAPIObject;
   /** Controller_method of every handler that reads a request body (@Body()). */
   bodyReaders: string[];
+  /** Every action of the socket protocol but `authenticate` (the session's own), with its body fields. */
+  socketActions: Record<string, ActionSpec['fields']>;
 }
 
 /** Every handler that reads a body, named as Nest names its OpenAPI operation. */
@@ -41,7 +45,12 @@ async function takeInventory(): Promise<RouteInventory> {
   try {
     await app.init();
     const served = await app.inject({ method: 'GET', url: DOCUMENT_PATH });
-    return { routes: ROUTES.served(), document: JSON.parse(served.body), bodyReaders: bodyReaders(app) };
+    return {
+      routes: ROUTES.served(),
+      document: JSON.parse(served.body),
+      bodyReaders: bodyReaders(app),
+      socketActions: app.get(ZaqarActions, { strict: false }).fields(),
+    };
   } finally {
     await app.close();
   }
