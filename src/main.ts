@@ -1,9 +1,11 @@
 import 'reflect-metadata';
 import cluster from 'node:cluster';
+import { maxHeaderSize } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { answerClientError, answerFrameworkError, refuseExpectation, refuseTunnel } from './common/http-refusals';
 import { parseJsonBody } from './common/request-body';
 import { isV1_1Route } from './common/queue-space';
 import { ROUTES } from './common/route-table';
@@ -23,9 +25,12 @@ import { ZaqarIoAdapter } from './socketio/zaqar-io.adapter';
 export async function createApp(settings: Settings): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: maxRequestBytes(settings.limits),
-    routerOptions: { ignoreTrailingSlash: true },
+    // a parameter as long as the request line can be, so names too long get Zaqar's answer, not a 414
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: maxHeaderSize },
     genReqId: newRequestId,
     requestIdHeader: false,
+    clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
   });
   const log = createServerLog(settings.log);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(settings, log.logger), adapter, {
@@ -34,6 +39,7 @@ export async function createApp(settings: Settings): Promise<NestFastifyApplicat
   });
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.server.on('connect', refuseTunnel).on('checkExpectation', refuseExpectation);
   logRequests(fastify, log, settings.log.requestsPerSecond);
   fastify.addHook('onRoute', (route) => {
     if (settings.apiV1_1 || !isV1_1Route(route.url)) ROUTES.add(route.url, route.method);

@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { InvalidRequestBody } from './errors';
+import { MAX_JSON_DEPTH, nestedTooDeep } from './json-depth';
 import { hasOverflowingInteger } from './json-integers';
 
 /** What the body parser leaves for a body that is not a JSON object or array; handlers decide when that matters. */
@@ -11,7 +12,8 @@ export const OVERFLOWED_INTEGER = Symbol('overflowed JSON integer');
  * Parses any request body as JSON without failing the request: Zaqar checks headers and names
  * before it reads the body, so a parse error must surface only when a handler asks for the body.
  * An empty body (real clients send `Content-Type: application/json` on DELETE) is undefined. As
- * in Zaqar, only an object or an array is a document; invalid UTF-8 and bare scalars are malformed.
+ * in Zaqar, only an object or an array is a document; invalid UTF-8, bare scalars and documents
+ * nested deeper than Zaqar's json.loads can read are malformed.
  */
 export function parseJsonBody(raw: Buffer): unknown {
   if (raw.length === 0) return undefined;
@@ -24,6 +26,8 @@ export function parseJsonBody(raw: Buffer): unknown {
     return MALFORMED_JSON;
   }
   if (typeof document !== 'object' || document === null) return MALFORMED_JSON;
+  // each level takes two characters at least: short bodies need no walk
+  if (text.length > 2 * MAX_JSON_DEPTH && nestedTooDeep(document)) return MALFORMED_JSON;
   return hasOverflowingInteger(text) ? OVERFLOWED_INTEGER : document;
 }
 

@@ -57,6 +57,10 @@ export class ZaqarExceptionFilter implements ExceptionFilter {
       if (allowed.length) return new MethodNotAllowed(request.method, allowed);
       return noSuchResource(path);
     }
+    // the client closed the connection before its body ended: nobody hears the answer, and neither
+    // the store nor the server failed
+    if (request.raw.readableAborted)
+      return new InvalidRequestBody('Request body could not be read: the connection closed first.');
     if (exception instanceof HttpException && exception.getStatus() < 500) {
       const status = exception.getStatus();
       return new ZaqarError(status, `${status} ${httpReason(exception)}`, exception.message);

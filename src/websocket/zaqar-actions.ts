@@ -41,12 +41,12 @@ export class ZaqarActions {
     };
   }
 
-  /** Every action's name, for the suites that must cover them all. */
-  names(): string[] {
-    return Object.keys(this.table);
-  }
-
   find(action: string | null): ActionSpec | undefined {
     return action !== null && Object.hasOwn(this.table, action) ? this.table[action] : undefined;
+  }
+
+  /** Every action's name and the body fields its schema types: what a client (or a fuzzer) may send. */
+  fields(): Record<string, ActionSpec['fields']> {
+    return Object.fromEntries(Object.entries(this.table).map(([name, spec]) => [name, spec.fields]));
   }
 }

@@ -1,3 +1,4 @@
+import { MAX_JSON_DEPTH } from '../common/json-depth';
 import { parseFrame, requestOf } from './zaqar-frame';
 
 describe('requestOf', () => {
@@ -28,6 +29,16 @@ describe('requestOf', () => {
       );
     },
   );
+
+  it('is not well formed, and echoes nothing of it, for a payload nested too deep to write back', () => {
+    const deep = JSON.parse(
+      `{"headers": {}, "body": {"messages": ${'['.repeat(MAX_JSON_DEPTH)}${']'.repeat(MAX_JSON_DEPTH)}}}`,
+    );
+    expect(requestOf('message_post', deep)).toEqual({
+      request: { action: 'message_post', headers: {}, body: {} },
+      wellFormed: false,
+    });
+  });
 
   it('parses a text frame into the same request', () => {
     const frame = { action: 'queue_get', headers, body: { queue_name: 'q' } };

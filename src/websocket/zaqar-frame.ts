@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { nestedTooDeep } from '../common/json-depth';
 import { isJsonObject } from '../common/request-body';
 
 /**
@@ -59,9 +60,11 @@ export function parseFrame(data: Buffer, isBinary: boolean, maxBytes = Infinity)
 /**
  * The request an action's payload makes, from a frame or a Socket.IO event: headers and body taken
  * when they are objects; well formed only if the payload is an object whose headers and body, when
- * given, are objects.
+ * given, are objects. A payload nested too deep is taken as empty: its answer echoes the request,
+ * and writing that echo would overflow the stack.
  */
 export function requestOf(action: string | null, payload: unknown): ParsedFrame {
+  if (nestedTooDeep(payload)) return { request: { ...EMPTY, action }, wellFormed: false };
   const parts = isJsonObject(payload) ? payload : {};
   const request = {
     action,

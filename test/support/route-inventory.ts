@@ -7,6 +7,7 @@ import { ROUTES } from '../../src/common/route-table';
 import { loadSettings } from '../../src/config/settings';
 import { createApp } from '../../src/main';
 import { DOCUMENT_PATH } from '../../src/openapi/openapi';
+import type { ActionSpec } from '../../src/websocket/actions/action-spec';
 import { ZaqarActions } from '../../src/websocket/zaqar-actions';
 
 /** What an app registers and what it documents, for the suites that must cover every route and action. */
@@ -19,6 +20,8 @@ export interface RouteInventory {
   bodyReaders: string[];
   /** Every action of Zaqar's socket protocol the app answers (WebSocket and Socket.IO alike). */
   socketActions: string[];
+  /** Every action but `authenticate` (the session's own), with its body fields. */
+  socketActionFields: Record<string, ActionSpec['fields']>;
 }
 
 /** Every handler that reads a body, named as Nest names its OpenAPI operation. */
@@ -49,7 +52,8 @@ async function takeInventory(): Promise<RouteInventory> {
       document: JSON.parse(served.body),
       bodyReaders: bodyReaders(app),
       // `authenticate` is the session's own, answered by ZaqarProtocol before the table is asked
-      socketActions: [...app.get(ZaqarActions).names(), 'authenticate'],
+      socketActions: [...Object.keys(app.get(ZaqarActions).fields()), 'authenticate'],
+      socketActionFields: app.get(ZaqarActions).fields(),
     };
   } finally {
     await app.close();
