@@ -3,6 +3,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import type { JobsOptions, Queue } from 'bullmq';
 import { DELIVERY_MIN_GAP_MS, DELIVERY_POLL_MS, DeliveryTrigger } from '../delivery.trigger';
 import { WakeGate } from '../wake-gate';
+import { keepJobScheduler } from './job-scheduler';
 import { DELIVER_JOB, DELIVERY_SCHEDULER, NOTIFICATIONS_QUEUE } from './notifications.queue';
 
 /** Finished jobs kept for inspection; the outbox in storage, not Redis, is what must not be lost. */
@@ -25,7 +26,9 @@ export class BullmqDeliveryTrigger extends DeliveryTrigger implements OnApplicat
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue.upsertJobScheduler(
+    await keepJobScheduler(
+      this.queue,
+      this.logger,
       DELIVERY_SCHEDULER,
       { every: DELIVERY_POLL_MS },
       { name: DELIVER_JOB, opts: KEEP },
