@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { JobsOptions, Queue } from 'bullmq';
 import { DELIVERY_MIN_GAP_MS, DELIVERY_POLL_MS, DeliveryTrigger } from '../delivery.trigger';
+import { logRedisErrors } from '../redis-error-log';
 import { WakeGate } from '../wake-gate';
 import { keepJobScheduler } from './job-scheduler';
 import { DELIVER_JOB, DELIVERY_SCHEDULER, NOTIFICATIONS_QUEUE } from './notifications.queue';
@@ -26,6 +27,7 @@ export class BullmqDeliveryTrigger extends DeliveryTrigger implements OnApplicat
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    logRedisErrors(this.queue, this.logger, 'notifications queue', await this.queue.client);
     await keepJobScheduler(
       this.queue,
       this.logger,

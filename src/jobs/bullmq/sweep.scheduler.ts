@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import type { Queue } from 'bullmq';
 import type { Settings } from '../../config/settings';
 import { SETTINGS } from '../../config/settings.module';
+import { logRedisErrors } from '../redis-error-log';
 import { keepJobScheduler } from './job-scheduler';
 import { MAINTENANCE_QUEUE, SWEEP_JOB } from './maintenance.queue';
 
@@ -21,6 +22,7 @@ export class SweepScheduler implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    logRedisErrors(this.queue, this.logger, 'maintenance queue', await this.queue.client);
     await keepJobScheduler(
       this.queue,
       this.logger,
