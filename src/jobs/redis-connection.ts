@@ -1,3 +1,10 @@
+/**
+ * The longest wait between two attempts to reconnect to Redis. BullMQ's own schedule grows to 20 s,
+ * so jobs came back up to 18 s after a Redis that had been down 40 s; reconnecting every second
+ * costs a refused TCP connect per client.
+ */
+export const REDIS_RECONNECT_MAX_MS = 1000;
+
 /** ioredis options from a redis:// URL (BullMQ takes options, not a URL). */
 export function redisConnection(url: string) {
   const parsed = new URL(url);
@@ -8,5 +15,6 @@ export function redisConnection(url: string) {
     username: parsed.username || undefined,
     password: parsed.password || undefined,
     maxRetriesPerRequest: null,
+    retryStrategy: (attempt: number) => Math.min(attempt * 100, REDIS_RECONNECT_MAX_MS),
   };
 }

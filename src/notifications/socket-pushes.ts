@@ -6,6 +6,7 @@ import type { Settings } from '../config/settings';
 import { SETTINGS } from '../config/settings.module';
 import { isJsonObject } from '../common/request-body';
 import { redisConnection } from '../jobs/redis-connection';
+import { logRedisErrors } from '../jobs/redis-error-log';
 
 /** The subscriber URI of a socket subscription: the connection's id under a scheme no client may register. */
 export const SOCKET_SCHEME = 'socket';
@@ -62,6 +63,8 @@ export class SocketPushes implements OnApplicationBootstrap, OnModuleDestroy {
     if (url) {
       this.publisher = new Redis(redisConnection(url));
       this.listener = new Redis(redisConnection(url));
+      logRedisErrors(this.publisher, this.logger, 'socket push publisher');
+      logRedisErrors(this.listener, this.logger, 'socket push listener');
       this.listener.on('message', (_channel, raw: string) => {
         // Anyone who can publish on the channel reaches this: a message that is not ours is dropped.
         const message = parsedOrUndefined(raw);

@@ -2,7 +2,9 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { JobsOptions, Queue } from 'bullmq';
 import { DELIVERY_MIN_GAP_MS, DELIVERY_POLL_MS, DeliveryTrigger } from '../delivery.trigger';
+import { logRedisErrors } from '../redis-error-log';
 import { WakeGate } from '../wake-gate';
+import { keepJobScheduler } from './job-scheduler';
 import { DELIVER_JOB, DELIVERY_SCHEDULER, NOTIFICATIONS_QUEUE } from './notifications.queue';
 
 /** Finished jobs kept for inspection; the outbox in storage, not Redis, is what must not be lost. */
@@ -25,7 +27,10 @@ export class BullmqDeliveryTrigger extends DeliveryTrigger implements OnApplicat
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue.upsertJobScheduler(
+    logRedisErrors(this.queue, this.logger, 'notifications queue', await this.queue.client);
+    await keepJobScheduler(
+      this.queue,
+      this.logger,
       DELIVERY_SCHEDULER,
       { every: DELIVERY_POLL_MS },
       { name: DELIVER_JOB, opts: KEEP },

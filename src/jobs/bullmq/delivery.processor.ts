@@ -1,7 +1,8 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger } from '@nestjs/common';
+import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DeliveryJob, DeliveryRun } from '../delivery.job';
 import { DeliveryTrigger } from '../delivery.trigger';
+import { logRedisErrors } from '../redis-error-log';
 import { NOTIFICATIONS_QUEUE } from './notifications.queue';
 
 /**
@@ -9,7 +10,7 @@ import { NOTIFICATIONS_QUEUE } from './notifications.queue';
  * job goes on while a woken one waits for a slow subscriber; the lease keeps them apart.
  */
 @Processor(NOTIFICATIONS_QUEUE, { concurrency: 4 })
-export class DeliveryProcessor extends WorkerHost {
+export class DeliveryProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(DeliveryProcessor.name);
 
   constructor(
@@ -17,6 +18,10 @@ export class DeliveryProcessor extends WorkerHost {
     private readonly trigger: DeliveryTrigger,
   ) {
     super();
+  }
+
+  onApplicationBootstrap(): void {
+    logRedisErrors(this.worker, this.logger, 'delivery worker');
   }
 
   /** The run's result is the job's return value. */

@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import Redis from 'ioredis';
 import type { Settings } from '../../config/settings';
 import { redisConnection } from '../../jobs/redis-connection';
+import { logRedisErrors } from '../../jobs/redis-error-log';
 import { onSiblingMessages, sendToOtherWorkers } from '../../process/worker-relay';
 import { findProvider } from '../../storage/storage-providers';
 import type { Signal, SignalChannel } from './message-signals';
@@ -23,6 +24,8 @@ class RedisSignalChannel implements SignalChannel {
   async open(deliver: (signals: Signal[]) => void): Promise<void> {
     this.publisher = new Redis(redisConnection(this.url));
     this.listener = new Redis(redisConnection(this.url));
+    logRedisErrors(this.publisher, logger, 'signal publisher');
+    logRedisErrors(this.listener, logger, 'signal listener');
     this.listener.on('message', (_channel, raw: string) => deliver(decodeSignals(raw)));
     await this.listener.subscribe(this.name);
   }
