@@ -1,5 +1,4 @@
 import { IsBoolean, IsInt, IsObject, IsOptional, Min, ValidateBy, validateSync } from 'class-validator';
-import { plainToInstance } from 'class-transformer';
 import { InvalidApiRequest } from '../common/errors';
 
 /** Zaqar's floor for a subscription's TTL (validation.MIN_SUBSCRIPTION_TTL). */
@@ -45,9 +44,17 @@ export class ConfirmationDto {
   confirmed!: boolean;
 }
 
-/** Validates `document` against the DTO's rules and throws Zaqar's 400 with the first broken rule. */
+/**
+ * Validates `document` against the DTO's rules and throws Zaqar's 400 with the first broken rule.
+ * Its fields are copied as they are, not through class-transformer, whose deep copy fails on a
+ * nested key named `constructor` (options: {"constructor": []}); defined, not assigned, so a
+ * `__proto__` key stays a key and cannot swap the prototype that carries the rules.
+ */
 export function validateDto<T extends object>(type: new () => T, document: Record<string, unknown>): T {
-  const dto = plainToInstance(type, document);
+  const dto = new type();
+  for (const [key, value] of Object.entries(document)) {
+    Object.defineProperty(dto, key, { value, enumerable: true, writable: true, configurable: true });
+  }
   const [failure] = validateSync(dto, { stopAtFirstError: true, forbidUnknownValues: false });
   if (failure) throw new InvalidApiRequest(Object.values(failure.constraints ?? {})[0] ?? 'Invalid request.');
   return dto;

@@ -92,6 +92,16 @@ describe.each(BACKENDS)('hostile input the fuzzer found [%s]', (_name, makeBacke
     expect(JSON.stringify(parse(listed).messages[0].body)).toBe(nested(990));
   });
 
+  it('takes a subscription whose options have a key named constructor (it was a 503)', async () => {
+    const created = await request('POST', '/v2/queues/q/subscriptions', {
+      headers: [...Object.entries(headers), ['Content-Type', 'application/json']],
+      body: Buffer.from('{"subscriber": "http://127.0.0.1:9/hook", "options": {"constructor": [], "__proto__": {}}}'),
+    });
+    expect([created.status, Object.keys(parse(created))]).toEqual([201, ['subscription_id', 'signing_secret']]);
+    const shown = await request('GET', `/v2/queues/q/subscriptions/${parse(created).subscription_id}`);
+    expect(Object.keys(parse(shown).options)).toEqual(['constructor', '__proto__']);
+  });
+
   it.each([
     ['a malformed percent-encoding', 'GET', '/v2/queues/%zz', {}, 400, 'Malformed request'],
     [
