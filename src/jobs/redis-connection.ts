@@ -1,7 +1,6 @@
 /**
- * The longest wait between two attempts to reconnect to Redis. BullMQ's own schedule grows to 20 s,
- * so jobs came back up to 18 s after a Redis that had been down 40 s; reconnecting every second
- * costs a refused TCP connect per client.
+ * The longest wait between two attempts to reconnect to Redis: BullMQ's own schedule grows to 20 s,
+ * which would leave jobs stopped that long after Redis is back; a try a second costs one refused connect.
  */
 export const REDIS_RECONNECT_MAX_MS = 1000;
 
