@@ -19,3 +19,11 @@ export function nestedTooDeep(value: unknown, max = MAX_JSON_DEPTH): boolean {
   }
   return false;
 }
+
+/**
+ * Whether a document parsed from `textLength` characters nests too deep. Each level takes two
+ * characters at least, so a short text needs no walk.
+ */
+export function parsedTooDeep(document: unknown, textLength: number): boolean {
+  return textLength > 2 * MAX_JSON_DEPTH && nestedTooDeep(document);
+}

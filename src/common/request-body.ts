@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { InvalidRequestBody } from './errors';
-import { MAX_JSON_DEPTH, nestedTooDeep } from './json-depth';
+import { parsedTooDeep } from './json-depth';
 import { hasOverflowingInteger } from './json-integers';
 
 /** What the body parser leaves for a body that is not a JSON object or array; handlers decide when that matters. */
@@ -26,8 +26,7 @@ export function parseJsonBody(raw: Buffer): unknown {
     return MALFORMED_JSON;
   }
   if (typeof document !== 'object' || document === null) return MALFORMED_JSON;
-  // each level takes two characters at least: short bodies need no walk
-  if (text.length > 2 * MAX_JSON_DEPTH && nestedTooDeep(document)) return MALFORMED_JSON;
+  if (parsedTooDeep(document, text.length)) return MALFORMED_JSON;
   return hasOverflowingInteger(text) ? OVERFLOWED_INTEGER : document;
 }
 

@@ -33,7 +33,7 @@ export class RequestLines {
     this.pending = '';
   };
   private readonly reportSkipped = () => {
-    this.append(`,"skipped":${this.skipped},"msg":"request lines skipped"}\n`);
+    this.append(Date.now(), `,"skipped":${this.skipped},"msg":"request lines skipped"}\n`);
     this.skipped = 0;
   };
 
@@ -43,7 +43,8 @@ export class RequestLines {
   ) {}
 
   write(request: FastifyRequest, status: number, durationMs: number): void {
-    if (!this.withinBudget(status)) return;
+    const ms = Date.now();
+    if (!this.withinBudget(status, ms)) return;
     const url = request.url;
     const query = url.indexOf('?');
     const inbound = request.headers['x-openstack-request-id'];
@@ -52,6 +53,7 @@ export class RequestLines {
     const route = request.routeOptions.url;
     const project = request.user?.project;
     this.append(
+      ms,
       `,"request_id":"${request.id}"${global}` +
         `,"method":${JSON.stringify(request.method)},"route":${route === undefined ? 'null' : JSON.stringify(route)}` +
         `,"path":${JSON.stringify(query === -1 ? url : url.slice(0, query))},"status":${status}` +
@@ -61,8 +63,7 @@ export class RequestLines {
   }
 
   /** Whether this second still has room for a line; a server error's line always has. */
-  private withinBudget(status: number): boolean {
-    const ms = Date.now();
+  private withinBudget(status: number, ms: number): boolean {
     const second = Math.floor(ms / 1000);
     if (second !== this.second) [this.second, this.written] = [second, 0];
     if (this.written < this.perSecond || status >= 500) {
@@ -73,15 +74,14 @@ export class RequestLines {
     return false;
   }
 
-  /** Queues an info line whose fields after pino's level, time and bindings are `rest`. */
-  private append(rest: string): void {
+  /** Queues an info line of time `ms` whose fields after pino's level, time and bindings are `rest`. */
+  private append(ms: number, rest: string): void {
     if (this.pending === '') setTimeout(this.flush, FLUSH_MS);
-    this.pending += `{"level":30,"time":"${this.now()}"${LINE_BINDINGS}${rest}`;
+    this.pending += `{"level":30,"time":"${this.isoTime(ms)}"${LINE_BINDINGS}${rest}`;
   }
 
-  /** The ISO time, made once per millisecond. */
-  private now(): string {
-    const ms = Date.now();
+  /** `ms` as ISO time, made once per millisecond. */
+  private isoTime(ms: number): string {
     if (ms !== this.isoMs) [this.isoMs, this.iso] = [ms, new Date(ms).toISOString()];
     return this.iso;
   }

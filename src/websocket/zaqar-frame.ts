@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { nestedTooDeep } from '../common/json-depth';
+import { nestedTooDeep, parsedTooDeep } from '../common/json-depth';
 import { isJsonObject } from '../common/request-body';
 
 /**
@@ -46,25 +46,30 @@ export function parseFrame(data: Buffer, isBinary: boolean, maxBytes = Infinity)
     return response(EMPTY, 400, { error: "Can't decode binary (MessagePack) request. Send JSON text frames." });
   }
   let payload: unknown;
+  const text = data.toString('utf8');
   try {
-    payload = JSON.parse(data.toString('utf8'));
+    payload = JSON.parse(text);
   } catch (error) {
     return response(EMPTY, 400, { error: `Can't decode text (JSON) request. ${(error as Error).message}` });
   }
   if (!isJsonObject(payload)) {
     return response(EMPTY, 400, { error: 'Unexpected body type. Expected dict or dict like.' });
   }
-  return requestOf(typeof payload.action === 'string' ? payload.action : null, payload);
+  return requestOf(
+    typeof payload.action === 'string' ? payload.action : null,
+    payload,
+    parsedTooDeep(payload, text.length),
+  );
 }
 
 /**
  * The request an action's payload makes, from a frame or a Socket.IO event: headers and body taken
  * when they are objects; well formed only if the payload is an object whose headers and body, when
  * given, are objects. A payload nested too deep is taken as empty: its answer echoes the request,
- * and writing that echo would overflow the stack.
+ * and writing that echo would overflow the stack. A frame's parser tells `tooDeep` from its text.
  */
-export function requestOf(action: string | null, payload: unknown): ParsedFrame {
-  if (nestedTooDeep(payload)) return { request: { ...EMPTY, action }, wellFormed: false };
+export function requestOf(action: string | null, payload: unknown, tooDeep = nestedTooDeep(payload)): ParsedFrame {
+  if (tooDeep) return { request: { ...EMPTY, action }, wellFormed: false };
   const parts = isJsonObject(payload) ? payload : {};
   const request = {
     action,
