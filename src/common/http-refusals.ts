@@ -10,32 +10,42 @@ import { ROUTES } from './route-table';
  * decode, and the methods and headers Node answers by itself.
  */
 
-/** Writes the refusal straight to the connection, which then closes: no request is left to route. */
+/** A refusal's body and headers; the connection closes after it. */
+function serialised(refusal: ZaqarError): { body: string; headers: Record<string, string | number> } {
+  const body = JSON.stringify(refusal.toBody());
+  const headers = {
+    'Content-Type': 'application/json',
+    ...refusal.headers,
+    'Content-Length': Buffer.byteLength(body),
+    Connection: 'close',
+  };
+  return { body, headers };
+}
+
+/** Writes the refusal straight to the connection: no request is left to route. */
 function writeRefusal(socket: Duplex, refusal: ZaqarError): void {
   if (!socket.writable) return;
-  const body = JSON.stringify(refusal.toBody());
-  const headers = Object.entries(refusal.headers).map(([name, value]) => `${name}: ${value}\r\n`);
-  socket.write(
-    `HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status]}\r\nContent-Type: application/json\r\n${headers.join('')}` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
+  const { body, headers } = serialised(refusal);
+  const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+  socket.write(`HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status]}\r\n${lines.join('')}\r\n${body}`);
+}
+
+/** What Node's parser refused, in Zaqar's words. */
+function clientErrorRefusal(code: string | undefined): ZaqarError {
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT')
+    return new ZaqarError(408, 'Request timeout', 'The request did not arrive in time.');
+  if (code === 'HPE_HEADER_OVERFLOW') {
+    const description = `The request's headers may not be larger than ${maxHeaderSize} bytes.`;
+    return new ZaqarError(431, 'Request header fields too large', description);
+  }
+  return new BadRequest('Malformed request', 'The request could not be read as HTTP/1.1.');
 }
 
 /** Fastify's clientErrorHandler: what Node's parser refuses (bad framing, headers over the limit, a body cut short). */
 export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   // a reset connection has nobody left to answer
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const refusal =
-    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-      ? new ZaqarError(408, 'Request timeout', 'The request did not arrive in time.')
-      : error.code === 'HPE_HEADER_OVERFLOW'
-        ? new ZaqarError(
-            431,
-            'Request header fields too large',
-            `The request's headers may not be larger than ${maxHeaderSize} bytes.`,
-          )
-        : new BadRequest('Malformed request', 'The request could not be read as HTTP/1.1.');
-  writeRefusal(socket, refusal);
+  writeRefusal(socket, clientErrorRefusal(error.code));
   socket.destroy(error);
 }
 
@@ -61,11 +71,7 @@ export function refuseExpectation(request: IncomingMessage, response: ServerResp
     'Expectation failed',
     `Expect: ${request.headers.expect} cannot be met; only 100-continue can.`,
   );
-  const body = JSON.stringify(refusal.toBody());
-  response.writeHead(refusal.status, {
-    'Content-Type': 'application/json',
-    'Content-Length': Buffer.byteLength(body),
-    Connection: 'close',
-  });
+  const { body, headers } = serialised(refusal);
+  response.writeHead(refusal.status, headers);
   response.end(body);
 }

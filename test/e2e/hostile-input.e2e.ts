@@ -102,6 +102,17 @@ describe.each(BACKENDS)('hostile input the fuzzer found [%s]', (_name, makeBacke
     expect(Object.keys(parse(shown).options)).toEqual(['constructor', '__proto__']);
   });
 
+  it('keeps subscription options holding a NUL and a lone surrogate as sent (PostgreSQL jsonb answered 503)', async () => {
+    const options = '{"nul": "a\\u0000b", "surrogate": "\\ud800"}';
+    const created = await request('POST', '/v2/queues/q/subscriptions', {
+      headers: [...Object.entries(headers), ['Content-Type', 'application/json']],
+      body: Buffer.from(`{"subscriber": "http://127.0.0.1:9/options", "options": ${options}}`),
+    });
+    expect(created.status).toBe(201);
+    const shown = await request('GET', `/v2/queues/q/subscriptions/${parse(created).subscription_id}`);
+    expect(parse(shown).options).toEqual({ nul: 'a\u0000b', surrogate: '\ud800' });
+  });
+
   it.each([
     ['a malformed percent-encoding', 'GET', '/v2/queues/%zz', {}, 400, 'Malformed request'],
     [

@@ -15,7 +15,7 @@ function toRecord(row: PoolRow): PoolRecord {
 }
 
 const UPSERT_POOL_SQL = `
-INSERT INTO pools (name, uri, weight, flavor, options) VALUES ($1, $2, $3, $4, $5::jsonb)
+INSERT INTO pools (name, uri, weight, flavor, options) VALUES ($1, $2, $3, $4, $5::json)
 ON CONFLICT (name) DO UPDATE SET uri = EXCLUDED.uri, weight = EXCLUDED.weight, flavor = EXCLUDED.flavor,
   options = EXCLUDED.options`;
 

@@ -39,7 +39,7 @@ WITH q AS (
   ON CONFLICT (project, name) DO NOTHING
 )
 INSERT INTO subscriptions AS s (project, queue, id, subscriber, ttl, created, expires, options, confirmed, secret)
-VALUES ($1, $2, $3, $4, $5::int, $6::bigint, $6::bigint + $5::bigint * 1000, $7::jsonb, false, $8)
+VALUES ($1, $2, $3, $4, $5::int, $6::bigint, $6::bigint + $5::bigint * 1000, $7::json, false, $8)
 ON CONFLICT (project, queue, subscriber) DO UPDATE
   SET id = EXCLUDED.id, ttl = EXCLUDED.ttl, created = EXCLUDED.created, expires = EXCLUDED.expires,
       options = EXCLUDED.options, confirmed = false, secret = EXCLUDED.secret
@@ -62,7 +62,7 @@ const UPDATE_SQL = `
 UPDATE subscriptions s
 SET subscriber = coalesce($5::text, s.subscriber), ttl = coalesce($6::int, s.ttl),
     expires = CASE WHEN $6::int IS NULL THEN s.expires ELSE $4::bigint + $6::bigint * 1000 END,
-    options = coalesce($7::jsonb, s.options)
+    options = coalesce($7::json, s.options)
 WHERE s.project = $1 AND s.queue = $2 AND s.id = $3 AND s.expires > $4`;
 
 const UNIQUE_VIOLATION = '23505';

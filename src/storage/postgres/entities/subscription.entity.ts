@@ -26,7 +26,8 @@ export class SubscriptionEntity {
   @Column({ type: 'bigint' })
   expires!: string;
 
-  @Column({ type: 'jsonb' })
+  /** `json`, not `jsonb`, for the reasons given on MessageEntity.body. */
+  @Column({ type: 'json' })
   options!: Record<string, unknown>;
 
   @Column({ type: 'boolean', default: false })
