@@ -148,6 +148,17 @@ const withAuthenticate = (actions: Record<string, ActionFields>): Record<string,
   authenticate: {},
 });
 
+/** The payloads of an action by name; a name of no action gets payloads of no fields. */
+function payloadsOf(
+  all: Record<string, ActionFields>,
+  setting: FuzzSetting,
+  components: Record<string, Schema>,
+  caller: Caller,
+): (action: string) => fc.Arbitrary<FuzzJson> {
+  const ctx: ValueContext = { components, fields: fieldValues(setting) };
+  return (action) => payload(action, Object.hasOwn(all, action) ? all[action] : {}, ctx, caller);
+}
+
 /** Cases of any action, and those of each action alone. */
 export interface CaseSet<T> {
   any: fc.Arbitrary<T>;
@@ -161,13 +172,8 @@ export function websocketCases(
   caller: Caller,
 ): CaseSet<WebsocketCase> {
   const all = withAuthenticate(actions);
-  const ctx: ValueContext = { components, fields: fieldValues(setting) };
-  const requestOf = (action: string) =>
-    fc.tuple(
-      fc.constant(action),
-      payload(action, Object.hasOwn(all, action) ? all[action] : {}, ctx, caller),
-      oneIn(8, hostileJson),
-    );
+  const payloadOf = payloadsOf(all, setting, components, caller);
+  const requestOf = (action: string) => fc.tuple(fc.constant(action), payloadOf(action), oneIn(8, hostileJson));
   const request = actionNames(all).chain(requestOf);
   const frameOf = ([action, parts, odd]: [string, FuzzJson, FuzzJson | null]): WebsocketCase => {
     const entries: Array<[string, FuzzJson]> = [['action', action], ...entriesOf(parts)];
@@ -274,11 +280,11 @@ export function socketioCases(
   caller: Caller,
 ): CaseSet<SocketioCase> {
   const all = withAuthenticate(actions);
-  const ctx: ValueContext = { components, fields: fieldValues(setting) };
+  const payloadOf = payloadsOf(all, setting, components, caller);
   const eventOf = (action: string) =>
     fc
       .record({
-        parts: payload(action, Object.hasOwn(all, action) ? all[action] : {}, ctx, caller),
+        parts: payloadOf(action),
         extra: oneIn(6, fc.array(hostileJson, { minLength: 1, maxLength: 2 })),
         ack: fc.oneof({ arbitrary: fc.constant(true), weight: 8 }, fc.constant(false)),
         attachment: fc.oneof({ arbitrary: fc.constant(false), weight: 8 }, fc.constant(true)),
