@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { lingerOnClose } from './common/lingering-close';
 import { answerClientError, answerFrameworkError, refuseExpectation, refuseTunnel } from './common/http-refusals';
 import { parseJsonBody } from './common/request-body';
 import { isV1_1Route } from './common/queue-space';
@@ -40,6 +41,7 @@ export async function createApp(settings: Settings): Promise<NestFastifyApplicat
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
   fastify.server.on('connect', refuseTunnel).on('checkExpectation', refuseExpectation);
+  lingerOnClose(fastify.server);
   logRequests(fastify, log, settings.log.requestsPerSecond);
   fastify.addHook('onRoute', (route) => {
     if (settings.apiV1_1 || !isV1_1Route(route.url)) ROUTES.add(route.url, route.method);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import * as net from 'node:net';
 import WebSocket from 'ws';
 import { BACKENDS } from '../support/backends';
 import { type Answer, send, type WireRequest } from '../support/fuzz/http-send';
@@ -100,6 +101,28 @@ describe.each(BACKENDS)('hostile input the fuzzer found [%s]', (_name, makeBacke
     expect([created.status, Object.keys(parse(created))]).toEqual([201, ['subscription_id', 'signing_secret']]);
     const shown = await request('GET', `/v2/queues/q/subscriptions/${parse(created).subscription_id}`);
     expect(Object.keys(parse(shown).options)).toEqual(['constructor', '__proto__']);
+  });
+
+  it('answers a GET whose large body it never reads, on a closing connection, in full (the unread body reset it)', async () => {
+    const body = `{${Array.from({ length: 80_000 }, (_, k) => `"k${k}":1`).join(',')}}`;
+    const head =
+      `GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Project-ID: ${headers['X-Project-ID']}\r\n` +
+      `Client-ID: ${headers['Client-ID']}\r\nX-Roles: admin\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`;
+    for (let i = 0; i < 40; i++) {
+      const answer = await new Promise<string>((resolve) => {
+        const socket = net.connect(servers.server.port, '127.0.0.1');
+        let received = '';
+        socket.on('data', (chunk) => (received += chunk.toString('latin1')));
+        socket.on('error', () => undefined);
+        socket.on('close', () => resolve(received));
+        socket.write(head);
+        socket.write(body);
+      });
+      const [, text] = answer.split('\r\n\r\n');
+      expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+      expect(Buffer.byteLength(text ?? '', 'latin1')).toBe(Number(/content-length: (\d+)/i.exec(answer)?.[1]));
+    }
   });
 
   it('keeps subscription options holding a NUL and a lone surrogate as sent (PostgreSQL jsonb answered 503)', async () => {
