@@ -1,7 +1,9 @@
 import { type IncomingMessage, maxHeaderSize, type ServerResponse, STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { BadRequest, MethodNotAllowed, ZaqarError } from './errors';
+import { closeLingering } from './lingering-close';
 import { ROUTES } from './route-table';
 
 /**
@@ -46,7 +48,7 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex):
   // a reset connection has nobody left to answer
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   writeRefusal(socket, clientErrorRefusal(error.code));
-  socket.destroy(error);
+  closeLingering(socket as Socket);
 }
 
 /** Fastify's frameworkErrors: a path with a malformed percent-encoding. */
@@ -61,7 +63,7 @@ export function answerFrameworkError(_error: FastifyError, _request: FastifyRequ
 /** The HTTP server's `connect` event: Node would drop the connection unanswered; no route tunnels. */
 export function refuseTunnel(request: IncomingMessage, socket: Duplex): void {
   writeRefusal(socket, new MethodNotAllowed('CONNECT', ROUTES.allowed(request.url?.split('?')[0] ?? '')));
-  socket.end();
+  closeLingering(socket as Socket);
 }
 
 /** The HTTP server's `checkExpectation` event: Node would answer 417 with an empty body. */

@@ -16,7 +16,8 @@ export function lingerOnClose(server: Server): void {
   });
 }
 
-function closeLingering(socket: Socket): void {
+/** Ends our side of `socket` now, and closes it once the client has ended its side too (or after LINGER_MS). */
+export function closeLingering(socket: Socket): void {
   const close = () => socket.destroy();
   socket.end();
   if (socket.readableEnded) {
