@@ -5,6 +5,7 @@ import type { RequestContext } from '../common/request-context';
 import type { Settings } from '../config/settings';
 import { SETTINGS } from '../config/settings.module';
 import { POOL_ADMIN, PoolAdmin } from '../pooling/pool-admin';
+import { refuseNulName } from '../pooling/registry-text';
 import type { PoolRecord } from '../storage/pool-registry.contract';
 import { readFlavorPools, readNewFlavorPools } from './flavor-body';
 import { FlavorListQuery, flavorEntry, flavorsNextHref, flavorView } from './flavor-view';
@@ -44,6 +45,7 @@ export class FlavorsService {
 
   /** Creates the flavor, or gives an existing one these pools (201 either way, as Zaqar). */
   async put(ctx: RequestContext, name: string, body: unknown): Promise<void> {
+    refuseNulName('Flavor', name);
     const pools = readFlavorPools(body);
     await this.requirePools(
       pools,

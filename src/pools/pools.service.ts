@@ -4,6 +4,7 @@ import { listingLimit } from '../common/query';
 import type { Settings } from '../config/settings';
 import { SETTINGS } from '../config/settings.module';
 import { POOL_ADMIN, PoolAdmin } from '../pooling/pool-admin';
+import { refuseNulFields, refuseNulName } from '../pooling/registry-text';
 import { readNewPool, readPoolChanges } from './pool-body';
 import { PoolListQuery, poolsNextHref, poolView } from './pool-view';
 
@@ -33,13 +34,16 @@ export class PoolsService {
 
   /** Registers the pool, or replaces every field of the one of that name (201 either way, as Zaqar). */
   async put(name: string, body: unknown): Promise<void> {
+    refuseNulName('Pool', name);
     const pool = readNewPool(body);
+    refuseNulFields(pool);
     const outcome = await this.written(pool.uri, () => this.admin.registry.putPool({ name, ...pool }));
     if (outcome === 'uri-taken') throw uriTaken();
   }
 
   async update(name: string, body: unknown) {
     const changes = readPoolChanges(body);
+    refuseNulFields(changes);
     const outcome = await this.written(changes.uri, () => this.admin.registry.updatePool(name, changes));
     if (outcome === 'missing') throw poolNotFound(name);
     if (outcome === 'uri-taken') throw uriTaken();

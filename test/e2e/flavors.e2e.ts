@@ -253,6 +253,32 @@ describe('flavors', () => {
     });
   });
 
+  describe('U+0000, which PostgreSQL text cannot hold', () => {
+    it('a name holding it is refused on PUT, not found on GET and PATCH, deleted already on DELETE', async () => {
+      const { api, pool } = await registered();
+      const path = flavorPath('f%00x');
+      const put = await api.put(path, { json: { pool_list: [pool] } });
+      expect(put.status).toBe(400);
+      expect(put.body).toEqual(error('Invalid name', 'Flavor names may not contain U+0000'));
+      expect((await api.get(path)).status).toBe(404);
+      expect((await api.patch(path, { json: { pool_list: [pool] } })).status).toBe(404);
+      expect((await api.delete(path)).status).toBe(204);
+    });
+
+    it('a pool_list naming a pool that holds it is refused as a pool that does not exist', async () => {
+      const res = await admin().put(flavorPath(randomUUID()), { json: { pool_list: ['p\u0000'] } });
+      expect(res.status).toBe(400);
+      expect(res.body.title).toBe('Unable to create');
+    });
+
+    it('a listing marker holding it lists the flavors after the text before it', async () => {
+      const { api, name } = await registered();
+      const res = await api.get(`/v2/flavors?marker=${name.slice(0, 7)}%00zz&limit=20`);
+      expect(res.status).toBe(200);
+      expect(res.body.flavors.map((flavor: { name: string }) => flavor.name)).toContain(name);
+    });
+  });
+
   describe('queues', () => {
     it('creates a queue of the flavor (test_queue_create_works)', async () => {
       const { api, name } = await registered();

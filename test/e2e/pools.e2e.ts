@@ -320,6 +320,42 @@ describe('pools', () => {
     });
   });
 
+  describe('U+0000, which PostgreSQL text cannot hold', () => {
+    it('a name holding it is refused on PUT, not found on GET and PATCH, deleted already on DELETE', async () => {
+      const api = admin();
+      const path = '/v2/pools/a%00b';
+      const put = await api.put(path, { json: { weight: 1, uri: stores.uri() } });
+      expect(put.status).toBe(400);
+      expect(put.body).toEqual(error('Invalid name', 'Pool names may not contain U+0000'));
+      expect((await api.get(path)).body).toEqual(error('Not found', 'Pool a\u0000b does not exist'));
+      expect((await api.patch(path, { json: { weight: 2 } })).status).toBe(404);
+      expect((await api.delete(path)).status).toBe(204);
+    });
+
+    it('a uri or flavor holding it is refused with 400, leaving the pool as it was', async () => {
+      const api = admin();
+      const { path, doc } = await registered(api);
+      for (const change of [{ uri: 'sqlite:/tmp/a\u0000b' }, { flavor: 'fast\u0000' }]) {
+        const put = await api.put(path, { json: { ...doc, ...change } });
+        const patch = await api.patch(path, { json: change });
+        const field = Object.keys(change)[0];
+        for (const res of [put, patch]) {
+          expect(res.status).toBe(400);
+          expect(res.body).toEqual(error(BODY, `\`${field}\` may not contain U+0000`));
+        }
+      }
+      expect((await api.get(path)).body).toMatchObject({ flavor: doc.flavor, uri: doc.uri });
+    });
+
+    it('a listing marker holding it lists the pools after the text before it', async () => {
+      const api = admin();
+      const { name } = await registered(api);
+      const res = await api.get(`/v2/pools?marker=${name.slice(0, 8)}%00zz&limit=20`);
+      expect(res.status).toBe(200);
+      expect(res.body.pools.map((pool: { name: string }) => pool.name)).toContain(name);
+    });
+  });
+
   describe('policy', () => {
     it('refuses every pools action to a caller without the admin role (403)', async () => {
       const api = admin();

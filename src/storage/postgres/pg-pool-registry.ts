@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import type { PoolChanges, PoolRecord, PoolRegistry, RegistryPage } from '../pool-registry.contract';
 import type { QueueRef } from '../storage.contract';
+import { beforeNul, holdsNul } from './pg-values';
 
 interface PoolRow {
   name: string;
@@ -29,7 +30,7 @@ export class PgPoolRegistry implements PoolRegistry {
 
   async listPools(page: RegistryPage): Promise<PoolRecord[]> {
     const { rows } = await this.pool.query<PoolRow>('SELECT * FROM pools WHERE name > $1 ORDER BY name LIMIT $2', [
-      page.marker ?? '',
+      beforeNul(page.marker ?? ''),
       page.limit,
     ]);
     return rows.map(toRecord);
@@ -41,6 +42,7 @@ export class PgPoolRegistry implements PoolRegistry {
   }
 
   async getPool(name: string): Promise<PoolRecord | null> {
+    if (holdsNul(name)) return null;
     const { rows } = await this.pool.query<PoolRow>('SELECT * FROM pools WHERE name = $1', [name]);
     return rows.length ? toRecord(rows[0]) : null;
   }
@@ -55,6 +57,7 @@ export class PgPoolRegistry implements PoolRegistry {
   }
 
   updatePool(name: string, changes: PoolChanges): Promise<'updated' | 'missing' | 'uri-taken'> {
+    if (holdsNul(name)) return Promise.resolve('missing');
     return this.write(async (client) => {
       const { rows } = await client.query<PoolRow>('SELECT * FROM pools WHERE name = $1', [name]);
       if (!rows.length) return 'missing';
@@ -82,12 +85,13 @@ export class PgPoolRegistry implements PoolRegistry {
   async listFlavors(project: string, page: RegistryPage): Promise<string[]> {
     const { rows } = await this.pool.query<{ name: string }>(
       'SELECT name FROM flavors WHERE project = $1 AND name > $2 ORDER BY name LIMIT $3',
-      [project, page.marker ?? '', page.limit],
+      [project, beforeNul(page.marker ?? ''), page.limit],
     );
     return rows.map((row) => row.name);
   }
 
   async flavorExists(project: string, name: string): Promise<boolean> {
+    if (holdsNul(name)) return false;
     const { rowCount } = await this.pool.query('SELECT 1 FROM flavors WHERE project = $1 AND name = $2', [
       project,
       name,
@@ -102,6 +106,7 @@ export class PgPoolRegistry implements PoolRegistry {
   }
 
   deleteFlavor(project: string, name: string): Promise<void> {
+    if (holdsNul(name)) return Promise.resolve();
     return this.write(async (client) => {
       await client.query('DELETE FROM flavors WHERE project = $1 AND name = $2', [project, name]);
       // Pools carry a flavor name, not a project's flavor: they keep it while another project's flavor has it.
