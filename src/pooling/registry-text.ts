@@ -1,10 +1,7 @@
 import { BadRequest, InvalidRequestBody } from '../common/errors';
+import { holdsNul } from '../common/nul-text';
 
-/**
- * PostgreSQL text cannot hold U+0000, so the pooling registry keeps no name or field with one, on
- * any store: a write carrying one is refused (the PostgreSQL registry finds no such name on reads).
- */
-const holdsNul = (text: string | null | undefined): boolean => typeof text === 'string' && text.includes('\0');
+// The registry keeps no name or field holding U+0000 on any store (PostgreSQL text cannot hold it).
 
 /** Refuses a pool or flavor name holding U+0000. */
 export function refuseNulName(kind: 'Pool' | 'Flavor', name: string): void {

@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
+import { beforeNul, holdsNul } from '../../common/nul-text';
 import type { PoolChanges, PoolRecord, PoolRegistry, RegistryPage } from '../pool-registry.contract';
 import type { QueueRef } from '../storage.contract';
-import { beforeNul, holdsNul } from './pg-values';
 
 interface PoolRow {
   name: string;

@@ -1,4 +1,5 @@
 import { escapeLiteral, type Pool } from 'pg';
+import { beforeNul } from '../../common/nul-text';
 import { DataSource, MoreThan, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Metadata, QueueListing, QueueListOptions, QueueRef, QueueStats, QueueStore } from '../storage.contract';
@@ -6,7 +7,6 @@ import { QueueEntity } from './entities/queue.entity';
 import { GroupCommit } from './pg-group-commit';
 import { liveAt, type QueueHeads } from './pg-queue-heads';
 import {
-  beforeNul,
   compareSeq,
   FIRST_SEQ,
   isDataError,

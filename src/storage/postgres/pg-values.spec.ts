@@ -1,5 +1,4 @@
 import {
-  beforeNul,
   bodyToJson,
   compareSeq,
   isUuid,
@@ -83,11 +82,5 @@ describe('pg values', () => {
     for (const bad of [1.5, Number.NaN, Infinity, '1; DROP TABLE messages', '', '1e3', 2 ** 60]) {
       expect(() => sqlInteger(bad)).toThrow(RangeError);
     }
-  });
-
-  it('a queue marker is cut at its first NUL, which no name holds', () => {
-    expect(beforeNul('alpha')).toBe('alpha');
-    expect(beforeNul('al\0pha')).toBe('al');
-    expect(beforeNul('\0')).toBe('');
   });
 });

@@ -116,16 +116,3 @@ export function sqlInteger(value: number | string): string {
   if (!/^-?\d{1,19}$/.test(text)) throw new RangeError(`not an integer: ${String(value)}`);
   return text;
 }
-
-/**
- * PostgreSQL text cannot hold NUL, so no stored name contains one: a name holding one is not
- * there, and as the names after `x\0…` are exactly the names after `x`, a marker is cut at its first NUL.
- */
-export function holdsNul(text: string): boolean {
-  return text.includes('\0');
-}
-
-export function beforeNul(marker: string): string {
-  const nul = marker.indexOf('\0');
-  return nul < 0 ? marker : marker.slice(0, nul);
-}
