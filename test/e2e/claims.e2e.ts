@@ -257,6 +257,27 @@ describeTargets('claims', (target) => {
       expect((await api.get(`/v2/queues/jobs/claims/${claimId}`)).body.ttl).toBe(300);
     });
 
+    it.each([43201, 2 ** 53, 1e300])(
+      'PATCH with grace %d answers 400 and leaves the claim as it was',
+      async (grace) => {
+        const api = target.client();
+        await api.postMessages('jobs', numbered(1));
+        const { claimId } = await api.claim('jobs');
+        const res = await api.patch(`/v2/queues/jobs/claims/${claimId}`, { json: { ttl: 120, grace } });
+        expect(res.status).toBe(400);
+        expect(res.body).toEqual(error('Invalid API request', GRACE_RANGE));
+        expect((await api.get(`/v2/queues/jobs/claims/${claimId}`)).body.ttl).toBe(300);
+      },
+    );
+
+    it('PATCH with a grace under 60 is accepted, as Zaqar does', async () => {
+      const api = target.client();
+      await api.postMessages('jobs', numbered(1));
+      const { claimId } = await api.claim('jobs');
+      const res = await api.patch(`/v2/queues/jobs/claims/${claimId}`, { json: { ttl: 120, grace: -5 } });
+      expect(res.status).toBe(204);
+    });
+
     it('PATCH of a claim that does not exist answers 404', async () => {
       const api = target.client();
       await api.createQueue('jobs');
