@@ -405,6 +405,17 @@ describeTargets('claims', (target) => {
       expect(moved.body).toMatchObject({ id, body: 'poison', ttl: 600 });
     });
 
+    it.each([2 ** 31, 2 ** 53])(
+      'a _max_claim_count of %d, past what the stores count, never moves a message',
+      async (max) => {
+        const api = target.client();
+        await api.createQueue('work', { ...poisonQueue, _max_claim_count: max });
+        const [id] = await api.postMessages('work', [{ body: 'retry' }]);
+        const claim = await api.claim('work', { ttl: 60, grace: 60 });
+        expect(claim.messages.map((m) => m.id)).toEqual([id]);
+      },
+    );
+
     it('a message claimed fewer times than _max_claim_count stays in its queue', async () => {
       const api = target.client();
       await api.createQueue('work', { ...poisonQueue, _max_claim_count: 2 });

@@ -220,6 +220,15 @@ describeTargets('subscriptions', (target) => {
       });
     });
 
+    it('a ttl past what a 32-bit integer holds is kept, on create and on PATCH', async () => {
+      const api = target.client();
+      const id = await api.subscribe('jobs', { subscriber: HOOK, ttl: 2 ** 31 });
+      const path = `/v2/queues/jobs/subscriptions/${id}`;
+      expect((await api.get(path)).body.ttl).toBe(2 ** 31);
+      expect((await api.patch(path, { json: { ttl: 2 ** 33 } })).status).toBe(204);
+      expect((await api.get(path)).body.ttl).toBe(2 ** 33);
+    });
+
     it('PATCH to a subscriber the queue already has answers 409', async () => {
       const api = target.client();
       await api.subscribe('jobs', { subscriber: HOOK });

@@ -94,12 +94,12 @@ claim_rows AS (
 /**
  * With a dead-letter policy, the picked messages already claimed `maxClaimCount` times move to the
  * dead-letter queue instead: numbered at its end from its counter (its row locked to commit, as in
- * a post), unclaimed, with a fresh life.
+ * a post), unclaimed, with a fresh life. The count compares as float8: a queue may set any integer.
  */
 const CLAIM_DLQ_SQL = `WITH ${CLAIM_PICK},
 dead AS (
   SELECT seq, row_number() OVER (ORDER BY seq) AS rn, count(*) OVER () AS n
-  FROM picked WHERE claim_count >= $12
+  FROM picked WHERE claim_count >= $12::float8
 ),
 dlq AS (
   INSERT INTO queues AS q (project, name, metadata, created, last_seq)

@@ -18,7 +18,7 @@ interface SubscriptionRow {
   id: string;
   queue: string;
   subscriber: string;
-  ttl: number;
+  ttl: string;
   created: string;
   expires: string;
   options: SubscriptionRecord['options'];
@@ -26,7 +26,7 @@ interface SubscriptionRow {
 }
 
 function toRecord(row: SubscriptionRow): SubscriptionRecord {
-  return { ...row, created: Number(row.created), expires: Number(row.expires) };
+  return { ...row, ttl: Number(row.ttl), created: Number(row.created), expires: Number(row.expires) };
 }
 
 /**
@@ -39,7 +39,7 @@ WITH q AS (
   ON CONFLICT (project, name) DO NOTHING
 )
 INSERT INTO subscriptions AS s (project, queue, id, subscriber, ttl, created, expires, options, confirmed, secret)
-VALUES ($1, $2, $3, $4, $5::int, $6::bigint, $6::bigint + $5::bigint * 1000, $7::json, false, $8)
+VALUES ($1, $2, $3, $4, $5::bigint, $6::bigint, $6::bigint + $5::bigint * 1000, $7::json, false, $8)
 ON CONFLICT (project, queue, subscriber) DO UPDATE
   SET id = EXCLUDED.id, ttl = EXCLUDED.ttl, created = EXCLUDED.created, expires = EXCLUDED.expires,
       options = EXCLUDED.options, confirmed = false, secret = EXCLUDED.secret
@@ -60,8 +60,8 @@ SELECT ${COLUMNS} FROM subscriptions s WHERE s.project = $1 AND s.queue = $2 AND
 /** Sets what the update names ($5 subscriber, $6 ttl, $7 options; null keeps the field). */
 const UPDATE_SQL = `
 UPDATE subscriptions s
-SET subscriber = coalesce($5::text, s.subscriber), ttl = coalesce($6::int, s.ttl),
-    expires = CASE WHEN $6::int IS NULL THEN s.expires ELSE $4::bigint + $6::bigint * 1000 END,
+SET subscriber = coalesce($5::text, s.subscriber), ttl = coalesce($6::bigint, s.ttl),
+    expires = CASE WHEN $6::bigint IS NULL THEN s.expires ELSE $4::bigint + $6::bigint * 1000 END,
     options = coalesce($7::json, s.options)
 WHERE s.project = $1 AND s.queue = $2 AND s.id = $3 AND s.expires > $4`;
 

@@ -13,6 +13,7 @@ import { Deliveries1768000000000 } from './migrations/1768000000000-Deliveries';
 import { DeliveryKind1769000000000 } from './migrations/1769000000000-DeliveryKind';
 import { PoolRegistry1770000000000 } from './migrations/1770000000000-PoolRegistry';
 import { OptionsJson1771000000000 } from './migrations/1771000000000-OptionsJson';
+import { SubscriptionTtlBigint1772000000000 } from './migrations/1772000000000-SubscriptionTtlBigint';
 
 /** The one list of entities and migrations, shared by the driver and the TypeORM CLI (ormconfig.ts). */
 export const postgresEntities = [QueueEntity, MessageEntity, ClaimEntity, SubscriptionEntity];
@@ -27,6 +28,7 @@ export const postgresMigrations = [
   DeliveryKind1769000000000,
   PoolRegistry1770000000000,
   OptionsJson1771000000000,
+  SubscriptionTtlBigint1772000000000,
 ];
 
 /** Connections per driver; the hot paths and TypeORM share this one pool. */

@@ -17,8 +17,8 @@ export class SubscriptionEntity {
   @Column({ type: 'text' })
   subscriber!: string;
 
-  @Column({ type: 'integer' })
-  ttl!: number;
+  @Column({ type: 'bigint' })
+  ttl!: string;
 
   @Column({ type: 'bigint' })
   created!: string;
