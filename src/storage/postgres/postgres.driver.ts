@@ -4,6 +4,7 @@ import type { PostgresDriver as TypeOrmPostgresDriver } from 'typeorm/driver/pos
 import type { StorageDriver, SweepResult } from '../storage.contract';
 import { PgClaimStore } from './pg-claim.store';
 import { PgDeliveryStore } from './pg-delivery.store';
+import { withDomainErrors } from './pg-domain-errors';
 import { PgMaintenance } from './pg-maintenance';
 import { PgMessageStore } from './pg-message.store';
 import { PgPoolRegistry } from './pg-pool-registry';
@@ -62,12 +63,12 @@ class PgStorageDriver implements StorageDriver {
   ) {
     const heads = new QueueHeads();
     this.maintenance = new PgMaintenance(pool);
-    this.queues = new PgQueueStore(dataSource, pool, heads);
-    this.messages = new PgMessageStore(pool, heads, (rows) => this.maintenance.noteInserted(rows));
-    this.claims = new PgClaimStore(pool, heads);
-    this.subscriptions = new PgSubscriptionStore(pool);
-    this.deliveries = new PgDeliveryStore(pool);
-    this.registry = new PgPoolRegistry(pool);
+    this.queues = withDomainErrors(new PgQueueStore(dataSource, pool, heads));
+    this.messages = withDomainErrors(new PgMessageStore(pool, heads, (rows) => this.maintenance.noteInserted(rows)));
+    this.claims = withDomainErrors(new PgClaimStore(pool, heads));
+    this.subscriptions = withDomainErrors(new PgSubscriptionStore(pool));
+    this.deliveries = withDomainErrors(new PgDeliveryStore(pool));
+    this.registry = withDomainErrors(new PgPoolRegistry(pool));
   }
 
   async sweep(now: number): Promise<SweepResult> {
