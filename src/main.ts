@@ -5,8 +5,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { lingerOnClose } from './common/lingering-close';
-import { answerClientError, answerFrameworkError, refuseExpectation, refuseTunnel } from './common/http-refusals';
+import { answerClientError, answerFrameworkError } from './common/http-refusals';
+import { httpServerFactory } from './common/http-server';
 import { parseJsonBody } from './common/request-body';
 import { isV1_1Route } from './common/queue-space';
 import { ROUTES } from './common/route-table';
@@ -25,6 +25,7 @@ import { ZaqarIoAdapter } from './socketio/zaqar-io.adapter';
 
 export async function createApp(settings: Settings): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
+    serverFactory: httpServerFactory(settings.connections),
     bodyLimit: maxRequestBytes(settings.limits),
     // a parameter as long as the request line can be, so names too long get Zaqar's answer, not a 414
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: maxHeaderSize },
@@ -40,8 +41,6 @@ export async function createApp(settings: Settings): Promise<NestFastifyApplicat
   });
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.server.on('connect', refuseTunnel).on('checkExpectation', refuseExpectation);
-  lingerOnClose(fastify.server);
   logRequests(fastify, log, settings.log.requestsPerSecond);
   fastify.addHook('onRoute', (route) => {
     if (settings.apiV1_1 || !isV1_1Route(route.url)) ROUTES.add(route.url, route.method);
@@ -53,7 +52,7 @@ export async function createApp(settings: Settings): Promise<NestFastifyApplicat
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) =>
     done(null, parseJsonBody(body as Buffer)),
   );
-  app.useWebSocketAdapter(new ZaqarIoAdapter(app, settings.limits));
+  app.useWebSocketAdapter(new ZaqarIoAdapter(app, settings.limits, settings.connections.socketPingIntervalMs));
   setupOpenApi(app, settings);
   app.enableShutdownHooks();
   return app;

@@ -2,6 +2,7 @@ import { DEFAULT_LIMITS, TransportLimits } from './limits';
 import { SettingsError, toBool, toInt } from './config-values';
 import { NotificationSettings, readNotificationSettings } from './notification-settings';
 import { readEncryptionKey } from './encryption-key';
+import { ConnectionSettings, readConnectionSettings } from './connection-settings';
 import { LogSettings, readLogSettings } from './log-settings';
 import { MetricsSettings, readMetricsSettings } from './metrics-settings';
 import { readZaqarConf, ZaqarConf } from './zaqar-conf';
@@ -16,6 +17,8 @@ export interface Settings {
   websocket: { host: string; port: number } | null;
   /** The same protocol as Socket.IO events on the REST port, at /socket.io/ (SOCKETIO=off: not served). */
   socketio: boolean;
+  /** Timeouts of slow and idle clients, and the sockets' ping period. */
+  connections: ConnectionSettings;
   /** Server processes sharing the port (see process/worker-processes). */
   workers: number;
   /** `sqlite:<path>` (embedded default) or `postgres://…`. */
@@ -68,6 +71,7 @@ export function loadSettings(env: Env = process.env): Settings {
     port,
     websocket: readWebsocket(env, conf, host),
     socketio: toBool('SOCKETIO', env.SOCKETIO ?? 'on'),
+    connections: readConnectionSettings(env),
     workers: readWorkers(env.WORKERS ?? '1'),
     storageUrl: env.STORAGE_URL ?? 'sqlite:data/zaqar.db',
     pooling: toBool('POOLING', env.POOLING ?? conf.DEFAULT?.pooling ?? 'off'),

@@ -1,6 +1,6 @@
 import { type OnGatewayConnection, WebSocketGateway } from '@nestjs/websockets';
 import type { Socket } from 'socket.io';
-import { MAX_IN_FLIGHT, MAX_UNREAD_BYTES } from '../websocket/connection-limits';
+import { MAX_IN_FLIGHT, MAX_UNREAD_BYTES } from '../common/connection-limits';
 import { SocketSession } from '../websocket/socket-session';
 import { requestOf, type ZaqarResponse } from '../websocket/zaqar-frame';
 import { ZaqarProtocol } from '../websocket/zaqar-protocol';

@@ -4,7 +4,8 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { maxRequestBytes } from '../config/limits';
 import type { Settings } from '../config/settings';
 import { SETTINGS } from '../config/settings.module';
-import { MAX_IN_FLIGHT, MAX_UNREAD_BYTES } from './connection-limits';
+import { MAX_IN_FLIGHT, MAX_UNREAD_BYTES } from '../common/connection-limits';
+import { startHeartbeat } from './heartbeat';
 import { SocketSession } from './socket-session';
 import { isResponse, parseFrame } from './zaqar-frame';
 import { ZaqarProtocol } from './zaqar-protocol';
@@ -17,6 +18,7 @@ import { ZaqarProtocol } from './zaqar-protocol';
 export class ZaqarWebsocketServer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ZaqarWebsocketServer.name);
   private server?: WebSocketServer;
+  private stopHeartbeat?: () => void;
 
   constructor(
     @Inject(SETTINGS) private readonly settings: Settings,
@@ -32,11 +34,13 @@ export class ZaqarWebsocketServer implements OnApplicationBootstrap, OnApplicati
     this.server = server;
     await once(server, 'listening');
     server.on('connection', (socket) => this.serve(socket));
+    this.stopHeartbeat = startHeartbeat(server, this.settings.connections.socketPingIntervalMs);
     this.logger.log(`Zaqar's WebSocket protocol on ws://${address.host}:${address.port}/`);
   }
 
   async onApplicationShutdown(): Promise<void> {
     if (!this.server) return;
+    this.stopHeartbeat?.();
     for (const client of this.server.clients) client.terminate();
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
   }
