@@ -4,7 +4,7 @@ import { logRedisErrors } from './redis-error-log';
 
 const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' });
 
-function heard(connection?: EventEmitter) {
+function heard(connection?: EventEmitter | Promise<EventEmitter>) {
   const client = new EventEmitter();
   const lines: string[] = [];
   const logger = {
@@ -51,5 +51,22 @@ describe('logRedisErrors', () => {
     connection.emit('ready');
     expect(lines).toHaveLength(2);
     expect(lines[1]).toBe('log signals: Redis reachable again');
+  });
+
+  it('hears the first end of an outage from a promise of that emitter (a queue that never reached Redis)', async () => {
+    const connection = new EventEmitter();
+    let connected!: (emitter: EventEmitter) => void;
+    const { client, lines } = heard(new Promise((resolve) => (connected = resolve)));
+    client.emit('error', refused());
+    connected(connection);
+    await Promise.resolve();
+    client.emit('error', refused());
+    connection.emit('ready');
+    expect(lines).toEqual([
+      'warn signals: Redis unreachable (connect ECONNREFUSED 127.0.0.1:6379), reconnecting',
+      'log signals: Redis reachable again',
+      'warn signals: Redis unreachable (connect ECONNREFUSED 127.0.0.1:6379), reconnecting',
+      'log signals: Redis reachable again',
+    ]);
   });
 });

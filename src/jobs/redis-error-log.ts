@@ -15,9 +15,15 @@ function isConnectionFailure(error: Error): boolean {
  * Unheard, ioredis and BullMQ print each failed reconnect with its stack to stderr, beside the
  * JSON log: dozens of lines a second for as long as Redis is down. A connection failure is logged
  * once until `ready` (the client, or the connection of a BullMQ queue) is ready again; any other
- * error each time.
+ * error each time. A BullMQ queue gives its connection only once it is first ready (`queue.client`):
+ * that promise resolving is the first end of an outage.
  */
-export function logRedisErrors(client: Emitter, logger: Logger, what: string, ready: Emitter = client): void {
+export function logRedisErrors(
+  client: Emitter,
+  logger: Logger,
+  what: string,
+  ready: Emitter | Promise<Emitter> = client,
+): void {
   let unreachable = false;
   client.on('error', (error: Error) => {
     if (!isConnectionFailure(error)) {
@@ -27,8 +33,20 @@ export function logRedisErrors(client: Emitter, logger: Logger, what: string, re
       logger.warn(`${what}: Redis unreachable (${error.message}), reconnecting`);
     }
   });
-  ready.on('ready', () => {
+  const reachable = () => {
     if (unreachable) logger.log(`${what}: Redis reachable again`);
     unreachable = false;
-  });
+  };
+  if (!(ready instanceof Promise)) {
+    ready.on('ready', reachable);
+    return;
+  }
+  // a queue closed before Redis ever answered rejects; its errors were heard above
+  ready.then(
+    (emitter) => {
+      reachable();
+      emitter.on('ready', reachable);
+    },
+    () => undefined,
+  );
 }

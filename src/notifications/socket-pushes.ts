@@ -5,7 +5,7 @@ import Redis from 'ioredis';
 import type { Settings } from '../config/settings';
 import { SETTINGS } from '../config/settings.module';
 import { isJsonObject } from '../common/request-body';
-import { redisConnection } from '../jobs/redis-connection';
+import { closeRedis, redisConnection } from '../jobs/redis-connection';
 import { logRedisErrors } from '../jobs/redis-error-log';
 
 /** The subscriber URI of a socket subscription: the connection's id under a scheme no client may register. */
@@ -58,7 +58,7 @@ export class SocketPushes implements OnApplicationBootstrap, OnModuleDestroy {
     this.channel = `${settings.redisPrefix}:zaqar:socket-pushes`;
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
     const url = this.settings.redisUrl;
     if (url) {
       this.publisher = new Redis(redisConnection(url));
@@ -70,7 +70,10 @@ export class SocketPushes implements OnApplicationBootstrap, OnModuleDestroy {
         const message = parsedOrUndefined(raw);
         if (isEnvelope(message)) this.deliverHere(message);
       });
-      await this.listener.subscribe(this.channel);
+      // not awaited, so that a server whose Redis is down starts: ioredis subscribes once it connects
+      this.listener.subscribe(this.channel).catch((error: Error) => {
+        this.logger.warn(`could not listen for socket pushes: ${error.message}`);
+      });
     } else if (cluster.isWorker) {
       this.stopRelay = onSiblingMessages(RELAY_TOPIC, (message) => {
         if (isEnvelope(message)) this.deliverHere(message);
@@ -80,7 +83,7 @@ export class SocketPushes implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     this.stopRelay?.();
-    await Promise.all([this.publisher?.quit(), this.listener?.quit()]);
+    await Promise.all([closeRedis(this.publisher), closeRedis(this.listener)]);
   }
 
   register(connectionId: string, push: Push): void {

@@ -25,6 +25,41 @@ const RETRY_AFTER_A_SECOND = {
   maximum_delay_retries: 0,
 };
 
+/** What a server on `redis` runs with: jobs on BullMQ under a prefix of its own, a sweep every second. */
+function jobsOn(redis: RedisProcess): Record<string, string> {
+  return {
+    REDIS_URL: redis.url,
+    REDIS_PREFIX: `zaqar-${randomBytes(4).toString('hex')}`,
+    SWEEP_INTERVAL_MS: '1000',
+    WEBHOOK_RESPONSE_TIMEOUT_MS: '2000',
+  };
+}
+
+/** The key a test's message body carries, from the notification a subscriber was posted. */
+const keyOf = (notification: string) => (JSON.parse(notification) as { body: { key: string } }).body.key;
+
+/** Sweeps (a scheduled job) of the servers on `env` that finished after `since`: waits up to 10 s for one. */
+async function sweepsSince(env: Record<string, string>, since: number): Promise<number> {
+  const maintenance = jobQueue(env, MAINTENANCE_QUEUE);
+  let sweeps = 0;
+  try {
+    await until(async () => {
+      const done = await maintenance.getJobs(['completed']);
+      sweeps = done.filter((job) => job.name === SWEEP_JOB && (job.finishedOn ?? 0) > since).length;
+      return sweeps > 0;
+    }, 10_000).catch(() => undefined);
+  } finally {
+    await maintenance.close();
+  }
+  return sweeps;
+}
+
+/** An outage is told once per Redis client in the JSON log, not as a stack trace per reconnect on stderr. */
+function expectOutageToldOnce(server: StartedServer): void {
+  expect(server.output()).not.toMatch(/Unhandled error event|^Error: /m);
+  expect(server.output().match(/Redis unreachable/g)?.length ?? 0).toBeLessThanOrEqual(REDIS_CLIENTS);
+}
+
 const PERSISTENCE: Array<[string, RedisPersistence]> = [
   ['restarted empty', 'none'],
   ['restarted with its data', 'aof'],
@@ -50,12 +85,7 @@ describe.each(CASES)('Redis killed under load [%s, Redis %s]', (name, how, makeB
     backend = await makeBackend();
     redis = await RedisProcess.start(persistence);
     receiver = await WebhookReceiver.start();
-    const env = {
-      REDIS_URL: redis.url,
-      REDIS_PREFIX: `zaqar-${randomBytes(4).toString('hex')}`,
-      SWEEP_INTERVAL_MS: '1000',
-      WEBHOOK_RESPONSE_TIMEOUT_MS: '2000',
-    };
+    const env = jobsOn(redis);
     server = await startServer({ storageUrl: backend.url, env });
     const api = new ZaqarClient(server.url);
     await api.subscribe('load', { subscriber: receiver.url('/load') });
@@ -102,7 +132,6 @@ describe.each(CASES)('Redis killed under load [%s, Redis %s]', (name, how, makeB
     await redis.restart();
     const backAt = Date.now();
     // Deliveries flow again: the first reaches the subscriber, then one of a message answered 201 since.
-    const keyOf = (body: string) => (JSON.parse(body) as { body: { key: string } }).body.key;
     const postedSinceBack = () =>
       receiver!.at('/load').filter((r) => (acknowledgedAt.get(keyOf(r.body)) ?? 0) >= backAt);
     await until(() => postedSinceBack().length > 0, 30_000);
@@ -132,17 +161,7 @@ describe.each(CASES)('Redis killed under load [%s, Redis %s]', (name, how, makeB
     );
 
     // The sweep, a scheduled job, runs again with no restart of the server.
-    const maintenance = jobQueue(env, MAINTENANCE_QUEUE);
-    let sweepsSinceBack = 0;
-    try {
-      await until(async () => {
-        const done = await maintenance.getJobs(['completed']);
-        sweepsSinceBack = done.filter((job) => job.name === SWEEP_JOB && (job.finishedOn ?? 0) > backAt).length;
-        return sweepsSinceBack > 0;
-      }, 10_000).catch(() => undefined);
-    } finally {
-      await maintenance.close();
-    }
+    const sweepsSinceBack = await sweepsSince(env, backAt);
 
     // A delivery retried a second later, with no post left to wake the job: only the scheduled job sends it.
     receiver.answer = (r) => (r.path === '/late' && receiver!.at('/late').length < 2 ? 503 : 200);
@@ -176,9 +195,7 @@ describe.each(CASES)('Redis killed under load [%s, Redis %s]', (name, how, makeB
     expect(p95(down)).toBeLessThan(5 * p95(up) + 100);
     expect(Math.max(...down.map((e) => e.ms))).toBeLessThan(2000);
 
-    // The outage is told once per Redis client in the JSON log, not as a stack trace per reconnect on stderr.
-    expect(server.output()).not.toMatch(/Unhandled error event|^Error: /m);
-    expect(server.output().match(/Redis unreachable/g)?.length ?? 0).toBeLessThanOrEqual(REDIS_CLIENTS);
+    expectOutageToldOnce(server);
 
     // Reconnecting at least once a second, the jobs are back within a few seconds however loaded the machine.
     expect(firstDeliveryAt - backAt).toBeLessThan(10_000);
@@ -186,4 +203,84 @@ describe.each(CASES)('Redis killed under load [%s, Redis %s]', (name, how, makeB
     expect(sweepsSinceBack).toBeGreaterThan(0);
     expect(receiver.at('/late').map((r) => r.status)).toEqual([503, 503, 200]);
   }, 90_000);
+});
+
+/** Messages posted while the server has never reached Redis. */
+const POSTED_BEFORE_REDIS = 20;
+
+describe.each(BACKENDS)('Redis down when the server starts [%s]', (name, makeBackend) => {
+  let backend: TestBackend | undefined;
+  let redis: RedisProcess | undefined;
+  let receiver: WebhookReceiver | undefined;
+  let server: StartedServer | undefined;
+
+  beforeAll(async () => {
+    backend = await makeBackend();
+    // started and killed at once: its port is known and nothing listens on it
+    redis = await RedisProcess.start();
+    await redis.kill();
+    receiver = await WebhookReceiver.start();
+  });
+
+  afterAll(async () => {
+    await server?.kill();
+    await receiver?.stop();
+    await redis?.stop();
+    await backend?.drop();
+  });
+
+  it('the server starts and serves the API; once Redis starts, the jobs run and every message posted before is delivered', async () => {
+    const env = jobsOn(redis!);
+    server = await startServer({ storageUrl: backend!.url, env });
+    const api = new ZaqarClient(server.url);
+    await api.subscribe('early', { subscriber: receiver!.url('/early') });
+
+    expect((await api.get('/v2/ping')).status).toBe(204);
+    const health = await api.withRoles('admin').get('/v2/health');
+    expect([health.status, health.body.storage_reachable]).toEqual([200, true]);
+    const keys = Array.from({ length: POSTED_BEFORE_REDIS }, (_, i) => `early:${i}`);
+    for (const key of keys) {
+      const posted = await api.post('/v2/queues/early/messages', { json: { messages: [{ body: { key } }] } });
+      expect(posted.status).toBe(201);
+    }
+    await sleep(1000);
+    // deliveries wait in the store's outbox: no job runs without Redis
+    expect(receiver!.at('/early')).toEqual([]);
+
+    await redis!.restart();
+    const upAt = Date.now();
+    await api.postMessages('early', [{ body: { key: 'after' } }]);
+    const delivered = () => new Set(receiver!.at('/early').map((r) => keyOf(r.body)));
+    await until(() => [...keys, 'after'].every((key) => delivered().has(key)), 15_000).catch(() => undefined);
+    const allDeliveredMs = Math.max(...receiver!.at('/early').map((r) => r.at)) - upAt;
+    const sweeps = await sweepsSince(env, upAt);
+    console.log(
+      `Redis down when the server starts [${name}]: ${delivered().size} of ${keys.length + 1} messages delivered, ` +
+        `the last ${allDeliveredMs} ms after Redis started; sweeps since ${sweeps}`,
+    );
+
+    expect([...keys, 'after'].filter((key) => !delivered().has(key))).toEqual([]);
+    expect(allDeliveredMs).toBeLessThan(10_000);
+    expect(sweeps).toBeGreaterThan(0);
+    expectOutageToldOnce(server);
+    // while Redis is up: once its workers have run, BullMQ's close waits for Redis, and a stop in an
+    // outage ends only at the 10 s grace
+    await server.kill();
+  }, 60_000);
+
+  it('a server that never reached Redis stops at once when told to', async () => {
+    await redis!.kill();
+    const lone = await startServer({ storageUrl: backend!.url, env: jobsOn(redis!) });
+    try {
+      // a post wakes the delivery trigger: its job waits for Redis
+      await new ZaqarClient(lone.url).postMessages('lone', [{ body: { key: 'lone' } }]);
+      const stoppingAt = Date.now();
+      await lone.kill('SIGTERM');
+      // a shutdown held by Redis ends only at the 10 s grace, saying so
+      expect(Date.now() - stoppingAt).toBeLessThan(5_000);
+      expect(lone.output()).not.toMatch(/shutdown did not finish/);
+    } finally {
+      await lone.kill('SIGKILL');
+    }
+  }, 30_000);
 });

@@ -26,9 +26,9 @@ export class BullmqDeliveryTrigger extends DeliveryTrigger implements OnApplicat
     super();
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    logRedisErrors(this.queue, this.logger, 'notifications queue', await this.queue.client);
-    await keepJobScheduler(
+  onApplicationBootstrap(): void {
+    logRedisErrors(this.queue, this.logger, 'notifications queue', this.queue.client);
+    keepJobScheduler(
       this.queue,
       this.logger,
       DELIVERY_SCHEDULER,
@@ -38,9 +38,11 @@ export class BullmqDeliveryTrigger extends DeliveryTrigger implements OnApplicat
     this.wake();
   }
 
-  // before the queue's own shutdown hook closes its connection
-  async onModuleDestroy(): Promise<void> {
-    await this.gate.close();
+  // Before the queue's own shutdown hook closes its connection, so that no add starts after it. The
+  // add in flight is not awaited: while Redis is down it waits until that close ends it (the outbox
+  // keeps what it was for), and waiting here would hold the shutdown for good.
+  onModuleDestroy(): void {
+    void this.gate.close();
   }
 
   wake(): void {

@@ -21,9 +21,9 @@ export class SweepScheduler implements OnApplicationBootstrap {
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    logRedisErrors(this.queue, this.logger, 'maintenance queue', await this.queue.client);
-    await keepJobScheduler(
+  onApplicationBootstrap(): void {
+    logRedisErrors(this.queue, this.logger, 'maintenance queue', this.queue.client);
+    keepJobScheduler(
       this.queue,
       this.logger,
       SWEEP_JOB,

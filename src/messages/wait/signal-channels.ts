@@ -2,7 +2,7 @@ import cluster from 'node:cluster';
 import { Logger } from '@nestjs/common';
 import Redis from 'ioredis';
 import type { Settings } from '../../config/settings';
-import { redisConnection } from '../../jobs/redis-connection';
+import { closeRedis, redisConnection } from '../../jobs/redis-connection';
 import { logRedisErrors } from '../../jobs/redis-error-log';
 import { onSiblingMessages, sendToOtherWorkers } from '../../process/worker-relay';
 import { findProvider } from '../../storage/storage-providers';
@@ -27,7 +27,10 @@ class RedisSignalChannel implements SignalChannel {
     logRedisErrors(this.publisher, logger, 'signal publisher');
     logRedisErrors(this.listener, logger, 'signal listener');
     this.listener.on('message', (_channel, raw: string) => deliver(decodeSignals(raw)));
-    await this.listener.subscribe(this.name);
+    // not awaited, so that a server whose Redis is down starts: ioredis subscribes once it connects
+    this.listener.subscribe(this.name).catch((error: Error) => {
+      logger.warn(`could not listen for message signals: ${error.message}`);
+    });
   }
 
   publish(signals: Signal[]): void {
@@ -37,7 +40,7 @@ class RedisSignalChannel implements SignalChannel {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.publisher?.quit(), this.listener?.quit()]);
+    await Promise.all([closeRedis(this.publisher), closeRedis(this.listener)]);
   }
 }
 
