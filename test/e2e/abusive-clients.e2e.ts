@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as net from 'node:net';
+import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { BACKENDS } from '../support/backends';
 import { serversOnFreshStore } from '../support/lifecycle';
@@ -199,6 +200,60 @@ describe.each(BACKENDS)('slow and abusive clients [%s]', (_name, makeBackend) =>
         process.stdout.write(`pipelining unread [${_name}]: ${written} requests sent, RSS grew ${mebibytes(growth)}\n`);
         expect([mebibytes(growth), growth < 100 * 1024 * 1024]).toEqual([mebibytes(growth), true]);
       } finally {
+        memory.close();
+      }
+    });
+  });
+
+  describe('10,000 idle connections, on a server with the default timeouts', () => {
+    const IDLE = 10_000;
+    const idleEnv: Record<string, string> = {};
+    const idleInspector = { value: 0 };
+    beforeAll(async () => {
+      idleInspector.value = await freePort();
+      Object.assign(idleEnv, inspectorEnv(idleInspector.value));
+    });
+    const idleRun = serversOnFreshStore(makeBackend, 1, idleEnv);
+
+    /** Median of `count` requests in a row over one keep-alive connection, ms. */
+    async function medianLatency(client: ZaqarClient, count = 40): Promise<number> {
+      const times: number[] = [];
+      for (let i = 0; i < count; i++) {
+        const started = performance.now();
+        expect((await client.get('/v2/queues')).status).toBe(200);
+        times.push(performance.now() - started);
+      }
+      return times.sort((a, b) => a - b)[Math.floor(count / 2)];
+    }
+
+    it('cost a few kB each, and another client keeps its latency', async () => {
+      const server = idleRun.server;
+      const other = new ZaqarClient(server.url, project);
+      const memory = await ServerMemory.attach(idleInspector.value, server.process.pid!);
+      const idle: RawConnection[] = [];
+      try {
+        const quietLatency = await medianLatency(other);
+        const before = await memory.read();
+        while (idle.length < IDLE) {
+          const batch = await Promise.all(Array.from({ length: 250 }, () => RawConnection.open(server.port)));
+          for (const connection of batch) connection.socket.write(request('GET', '/v2/queues', project));
+          await until(() => batch.every((connection) => connection.answers === 1), 20_000);
+          idle.push(...batch);
+        }
+        const during = await memory.read();
+        const busyLatency = await medianLatency(other);
+        const perConnection = (bytes: number) => `${(bytes / IDLE / 1024).toFixed(1)} kB`;
+        const rss = during.residentBytes - before.residentBytes;
+        const heap = during.heapUsedBytes - before.heapUsedBytes;
+        process.stdout.write(
+          `idle connections [${_name}]: ${IDLE} open, RSS ${perConnection(rss)} and heap ${perConnection(heap)} each; ` +
+            `another client's median ${quietLatency.toFixed(1)} ms before, ${busyLatency.toFixed(1)} ms during\n`,
+        );
+        expect(during.openFiles - before.openFiles).toBeGreaterThanOrEqual(IDLE);
+        expect(rss / IDLE).toBeLessThan(16 * 1024);
+        expect(busyLatency).toBeLessThan(Math.max(3 * quietLatency, 20));
+      } finally {
+        idle.forEach((connection) => connection.close());
         memory.close();
       }
     });
