@@ -3,7 +3,7 @@ import { SettingsError, toInt } from './config-values';
 /** Pings are how a dead peer is found at all, so they cannot be turned off; more often than this is a flood. */
 const MIN_PING_INTERVAL_MS = 100;
 
-/** How long a client may take over a connection before it is closed, ms; 0 turns a limit off. */
+/** How long a client may take over a connection before it is closed, ms (0 turns a timeout off), and the ping period. */
 export interface ConnectionSettings {
   /** From the first byte of a request to the end of its headers (HEADERS_TIMEOUT_MS). */
   headersTimeoutMs: number;
